@@ -1,0 +1,77 @@
+//! # enswitch-people
+//!
+//! Decides whether an Enswitch `people/update` request may be carried out: who may
+//! change which field of a person, whether every value is valid, and what the update
+//! is in canonical form. Servers link it to authorize and validate updates; clients
+//! link it to check a request before they send it. Pure functions: no I/O, no global
+//! state, no clock.
+//!
+//! ```
+//! use enswitch_people::{decide, Accepted, Actor, Context, Envelope, Field, Person, Policy, Privilege, Request, Roles};
+//!
+//! let roles: Roles = [(1, Privilege::System), (4, Privilege::User)].into_iter().collect();
+//! let alice = Person { id: 10, customer: 2, role: 4, username: "alice".into(), ..Person::default() };
+//! let actor = Actor::new(10, 2, Privilege::User); // alice herself
+//! let context = Context::new(&roles, &[2, 1]);
+//!
+//! let request = Request::from_query("id=10;timezone=europe/london;language=EN_gb")?;
+//! let decision = decide(&alice, &actor, &request, &context, &Policy::default());
+//! assert_eq!(Envelope::of(&decision).to_json(), r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#);
+//!
+//! let Ok(Accepted::Ready(update)) = decision else { unreachable!() };
+//! let after = update.apply();
+//! assert_eq!((after.timezone.as_str(), after.language.as_str()), ("Europe/London", "en-GB"));
+//!
+//! // A plain user may not change their own username.
+//! let request = Request::from_query("id=10;username=root")?;
+//! let report = decide(&alice, &actor, &request, &context, &Policy::default()).unwrap_err();
+//! assert_eq!(Envelope::refused(&report).to_json(),
+//!     r#"{"responses":[{"code":"402","key":"username","message":"Your role does not allow this."}]}"#);
+//! # Ok::<(), enswitch_people::Error>(())
+//! ```
+//!
+//! The flow: parse a [`Request`] (query string or JSON); look up the stored
+//! [`Person`], the [`Actor`] and a [`Context`]; [`decide`]; answer with an
+//! [`Envelope`]; carry out a [`Valid<Update>`] and its [`Obligation`]s.
+#![forbid(unsafe_code)]
+
+mod actor;
+mod builder;
+mod catalogue;
+mod context;
+mod decide;
+mod envelope;
+mod error;
+mod field;
+mod json;
+mod permission;
+mod person;
+mod policy;
+mod privilege;
+mod query;
+mod report;
+mod request;
+mod status;
+mod update;
+mod value;
+
+pub use actor::Actor;
+pub use builder::RequestBuilder;
+pub use catalogue::{Catalogue, English};
+pub use context::Context;
+pub use decide::decide;
+pub use envelope::{Envelope, EnvelopeError, Response};
+pub use error::{Error, ErrorCode, ErrorKind};
+pub use field::{Field, FieldSet, UnknownField};
+pub use person::Person;
+pub use policy::{Policy, PolicyError, PolicySettings, UnknownParameters};
+pub use privilege::{Privilege, Roles, UnknownPrivilege};
+pub use report::Report;
+pub use request::{MAX_PARAMETERS, MAX_REQUEST_BYTES, Request};
+pub use status::{InvalidStatus, Status};
+pub use update::{Accepted, Change, DiffEntry, HashPassword, Obligation, Update, Valid};
+pub use value::{
+    Company, Country, DateFormat, Description, EmailList, Extension, Language, Password,
+    PersonName, PhoneNumber, PublicKey, RoleId, SourceList, Text, TimeFormat, TimeZone, Title,
+    Username,
+};

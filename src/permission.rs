@@ -1,0 +1,76 @@
+//! Who may change what (SPEC section 4).
+
+use crate::actor::Actor;
+use crate::context::Context;
+use crate::error::ErrorKind;
+use crate::field::Field;
+use crate::person::Person;
+use crate::policy::Policy;
+use crate::privilege::Privilege;
+
+/// How the actor stands toward a stored person that is in their reach.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Standing {
+    /// The actor is updating their own record.
+    own: bool,
+    level: Privilege,
+}
+
+/// Whether `person` is in the actor's reach; `None` means `404`.
+///
+/// A stored person whose role is missing from the catalogue counts as the highest
+/// level, so that only the system owner reaches them.
+pub(crate) fn reach(actor: &Actor, person: &Person, context: &Context<'_>) -> Option<Standing> {
+    let level = actor.level();
+    let own = actor.id() == person.id;
+    if !own {
+        let target = context.roles().level(person.role).unwrap_or(Privilege::System);
+        let in_reach = target <= level
+            && match level {
+                Privilege::None | Privilege::User => false,
+                Privilege::Administrator => person.customer == actor.customer(),
+                Privilege::Wholesale => {
+                    person.customer == actor.customer()
+                        || context.customer_chain().contains(&actor.customer())
+                }
+                Privilege::System => true,
+            };
+        if !in_reach {
+            return None;
+        }
+    }
+    Some(Standing { own, level })
+}
+
+impl Standing {
+    /// Rules 3–6: may the actor change `field`? `new_role` is the level of the role
+    /// asked for, when the field is `role` and that role exists.
+    pub(crate) fn may_change(
+        self,
+        field: Field,
+        new_role: Option<Privilege>,
+        policy: &Policy,
+        context: &Context<'_>,
+    ) -> Result<(), ErrorKind> {
+        if self.own && self.level == Privilege::User && !policy.self_service().contains(field) {
+            return Err(ErrorKind::NotSelfService {});
+        }
+        if field == Field::Role {
+            if self.own {
+                return Err(ErrorKind::OwnRole {});
+            }
+            if new_role.is_some_and(|role| role > self.level) {
+                return Err(ErrorKind::RoleAboveActor {});
+            }
+        }
+        if context.plan_forbids().contains(field) {
+            return Err(ErrorKind::PlanForbids {});
+        }
+        Ok(())
+    }
+
+    /// Whether the actor is updating their own record.
+    pub(crate) fn is_own(self) -> bool {
+        self.own
+    }
+}

@@ -1,0 +1,118 @@
+//! The query-string splitter and form decoding (`application/x-www-form-urlencoded`),
+//! and the encoding a client sends.
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
+
+/// Splits a query string into `(name, value)` pairs on `;` and `&`, skipping empty
+/// pairs; a pair without `=` has the empty value. Nothing is decoded here.
+pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    input
+        .split(|&b| b == b';' || b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.iter().position(|&b| b == b'=') {
+            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
+            None => (pair, &pair[pair.len()..]),
+        })
+}
+
+/// Decodes one name or value: `+` is a space and `%XX` a byte; the result must be
+/// UTF-8. Borrows when there is nothing to decode, which is the common case.
+pub(crate) fn decode(raw: &[u8]) -> Result<Cow<'_, str>, std::str::Utf8Error> {
+    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
+        return std::str::from_utf8(raw).map(Cow::Borrowed);
+    }
+    let spaced: Cow<'_, [u8]> = if raw.contains(&b'+') {
+        Cow::Owned(
+            raw.iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let bytes: Vec<u8> = percent_decode(&spaced).collect();
+    String::from_utf8(bytes)
+        .map(Cow::Owned)
+        .map_err(|e| e.utf8_error())
+}
+
+/// What a client percent-encodes: everything but letters, digits and `- . _ ~ @ : / ,`,
+/// which are safe in a query string and keep `username=user@example.com` readable.
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b',');
+
+/// Appends `name=value`, percent-encoded, to a query string, with `;` between pairs.
+pub(crate) fn push_pair(out: &mut String, name: &str, value: &str) {
+    if !out.is_empty() {
+        out.push(';');
+    }
+    out.extend(utf8_percent_encode(name, ENCODE));
+    out.push('=');
+    out.extend(utf8_percent_encode(value, ENCODE));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn split(input: &str, expected: &[(&str, &str)]) {
+        let got: Vec<(&[u8], &[u8])> = pairs(input.as_bytes()).collect();
+        let expected: Vec<(&[u8], &[u8])> = expected
+            .iter()
+            .map(|(n, v)| (n.as_bytes(), v.as_bytes()))
+            .collect();
+        assert_eq!(got, expected, "splitting {input:?}");
+    }
+
+    #[test]
+    fn splitter() {
+        split("id=123;username=a@b.c", &[("id", "123"), ("username", "a@b.c")]);
+        split("a=1&b=2;c=3", &[("a", "1"), ("b", "2"), ("c", "3")]);
+        split(";;a=1&&;", &[("a", "1")]);
+        split("flag", &[("flag", "")]);
+        split("a==b", &[("a", "=b")]);
+        split("=x", &[("", "x")]);
+        split("", &[]);
+    }
+
+    #[track_caller]
+    fn decodes(raw: &str, expected: Option<&str>) {
+        let got = decode(raw.as_bytes()).ok();
+        assert_eq!(got.as_deref(), expected, "decoding {raw:?}");
+    }
+
+    #[test]
+    fn decoder() {
+        decodes("plain", Some("plain"));
+        decodes("a+b", Some("a b"));
+        decodes("a%2Bb", Some("a+b"));
+        decodes("%E2%80%99", Some("’"));
+        decodes("100%", Some("100%"));
+        decodes("%zz", Some("%zz"));
+        decodes("%ff", None);
+        decodes("%C3", None);
+    }
+
+    #[test]
+    fn borrows_when_nothing_to_decode() {
+        assert!(matches!(decode(b"Europe/London"), Ok(Cow::Borrowed(_))));
+    }
+
+    #[test]
+    fn encoder() {
+        let mut out = String::new();
+        push_pair(&mut out, "username", "user@example.com");
+        push_pair(&mut out, "title", "a;b&c=d+e f%");
+        assert_eq!(out, "username=user@example.com;title=a%3Bb%26c%3Dd%2Be%20f%25");
+    }
+}

@@ -1,0 +1,385 @@
+//! The request: its parameters, parsed from a query string or a JSON object, or built
+//! with types.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::error::{Error, ErrorKind};
+use crate::field::Field;
+use crate::query;
+
+/// Most parameters one request may carry.
+pub const MAX_PARAMETERS: usize = 100;
+/// Most bytes one request may be.
+pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
+
+/// A parameter the request can name: a field, or one of the four that are not fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Param {
+    Field(Field),
+    Id,
+    Validation,
+    AuthUsername,
+    AuthPassword,
+}
+
+impl Param {
+    const COUNT: usize = Field::COUNT + 4;
+
+    pub(crate) fn from_name(name: &str) -> Option<Param> {
+        Some(match name {
+            "id" => Param::Id,
+            "validation" => Param::Validation,
+            "auth_username" => Param::AuthUsername,
+            "auth_password" => Param::AuthPassword,
+            _ => Param::Field(name.parse().ok()?),
+        })
+    }
+
+    const fn index(self) -> usize {
+        match self {
+            Param::Field(field) => field as usize,
+            Param::Id => Field::COUNT,
+            Param::Validation => Field::COUNT + 1,
+            Param::AuthUsername => Field::COUNT + 2,
+            Param::AuthPassword => Field::COUNT + 3,
+        }
+    }
+
+    const fn name(self) -> &'static str {
+        match self {
+            Param::Field(field) => field.as_str(),
+            Param::Id => "id",
+            Param::Validation => "validation",
+            Param::AuthUsername => "auth_username",
+            Param::AuthPassword => "auth_password",
+        }
+    }
+
+    const ALL: [Param; Param::COUNT] = {
+        let mut all = [Param::Id; Param::COUNT];
+        let mut i = 0;
+        while i < Field::COUNT {
+            all[i] = Param::Field(Field::ALL[i]);
+            i += 1;
+        }
+        all[Field::COUNT + 1] = Param::Validation;
+        all[Field::COUNT + 2] = Param::AuthUsername;
+        all[Field::COUNT + 3] = Param::AuthPassword;
+        all
+    };
+}
+
+/// A value that was sent but cannot be used, known while parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BadValue {
+    Utf8,
+    Type,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum Slot<'a> {
+    #[default]
+    Absent,
+    Value(Cow<'a, str>),
+    Bad(BadValue),
+    Duplicate,
+}
+
+/// The parameters of one `people/update` request, before they are checked.
+///
+/// Parse one with [`Request::from_query`] or [`Request::from_json`] (borrowing the input
+/// where nothing needs decoding), or build one with [`Request::builder`]. Parsing keeps
+/// problems with single parameters (a duplicate, an unknown name, a value that is not
+/// UTF-8) for [`crate::decide`] to report with everything else; only a request that is
+/// refused as a whole is an `Err`.
+///
+/// `Debug` shows neither password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Request<'a> {
+    slots: [Slot<'a>; Param::COUNT],
+    /// Names that are not parameters of `people/update`, once each, in order of arrival.
+    unknown: Vec<String>,
+}
+
+impl Default for Request<'_> {
+    fn default() -> Self {
+        Request {
+            slots: std::array::from_fn(|_| Slot::Absent),
+            unknown: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// Parses a query string: pairs separated by `;` or `&`, form-urlencoded.
+    ///
+    /// # Errors
+    /// `request_too_large` (key `""`) past [`MAX_REQUEST_BYTES`] or [`MAX_PARAMETERS`].
+    pub fn from_query(input: &'a str) -> Result<Request<'a>, Error> {
+        Request::from_query_bytes(input.as_bytes())
+    }
+
+    /// Parses a query string given as bytes, as it arrives from the network; names and
+    /// values must decode to UTF-8.
+    ///
+    /// # Errors
+    /// As [`Request::from_query`].
+    pub fn from_query_bytes(input: &'a [u8]) -> Result<Request<'a>, Error> {
+        check_size(input.len())?;
+        let mut request = Request::default();
+        for (count, (name, value)) in query::pairs(input).enumerate() {
+            if count == MAX_PARAMETERS {
+                return Err(too_large());
+            }
+            let value = query::decode(value).map_err(|_| BadValue::Utf8);
+            match query::decode(name) {
+                Ok(name) => request.accept(name, value),
+                Err(_) => request.accept_unknown(String::from_utf8_lossy(name).into_owned()),
+            }
+        }
+        Ok(request)
+    }
+
+    /// Parses a JSON object whose values are strings or integers (`validation` may also
+    /// be `true` or `false`).
+    ///
+    /// # Errors
+    /// `request_too_large` as for a query string, and `malformed_json` (key `""`) for
+    /// anything that is not one JSON object.
+    pub fn from_json(input: &'a str) -> Result<Request<'a>, Error> {
+        Request::from_json_bytes(input.as_bytes())
+    }
+
+    /// Parses a JSON object given as bytes.
+    ///
+    /// # Errors
+    /// As [`Request::from_json`].
+    pub fn from_json_bytes(input: &'a [u8]) -> Result<Request<'a>, Error> {
+        check_size(input.len())?;
+        crate::json::read_object(input)
+    }
+
+    /// Starts building a request for the person with id `id`.
+    pub fn builder(id: u64) -> crate::RequestBuilder {
+        crate::RequestBuilder::new(id)
+    }
+
+    /// Parses either form: a JSON object when the input starts with `{` (after white
+    /// space), a query string otherwise.
+    ///
+    /// # Errors
+    /// As [`Request::from_query`] and [`Request::from_json`].
+    pub fn parse(input: &'a str) -> Result<Request<'a>, Error> {
+        if input.trim_start().starts_with('{') {
+            Request::from_json(input)
+        } else {
+            Request::from_query(input)
+        }
+    }
+
+    /// Takes one parameter; `name` is already decoded.
+    pub(crate) fn accept(&mut self, name: Cow<'a, str>, value: Result<Cow<'a, str>, BadValue>) {
+        let Some(param) = Param::from_name(&name) else {
+            self.accept_unknown(name.into_owned());
+            return;
+        };
+        let slot = &mut self.slots[param.index()];
+        *slot = match slot {
+            Slot::Absent => match value {
+                Ok(value) => Slot::Value(value),
+                Err(bad) => Slot::Bad(bad),
+            },
+            _ => Slot::Duplicate,
+        };
+    }
+
+    pub(crate) fn accept_unknown(&mut self, name: String) {
+        if !self.unknown.contains(&name) {
+            self.unknown.push(name);
+        }
+    }
+
+    pub(crate) fn set(&mut self, param: Param, value: Cow<'a, str>) {
+        self.slots[param.index()] = Slot::Value(value);
+    }
+
+    fn get(&self, param: Param) -> Option<&str> {
+        match &self.slots[param.index()] {
+            Slot::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The value sent for `field`, as decoded and not yet checked; `None` when the field
+    /// was not sent or its parameter has a problem.
+    #[must_use]
+    pub fn value(&self, field: Field) -> Option<&str> {
+        self.get(Param::Field(field))
+    }
+
+    /// The `id` parameter as sent.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.get(Param::Id)
+    }
+
+    /// The `validation` parameter as sent (`true`/`false` in JSON read as `1`/`0`).
+    #[must_use]
+    pub fn validation(&self) -> Option<&str> {
+        self.get(Param::Validation)
+    }
+
+    /// The authentication username, for the caller's authentication; never validated
+    /// as a field.
+    #[must_use]
+    pub fn auth_username(&self) -> Option<&str> {
+        self.get(Param::AuthUsername)
+    }
+
+    /// The authentication password, for the caller's authentication.
+    #[must_use]
+    pub fn auth_password(&self) -> Option<&str> {
+        self.get(Param::AuthPassword)
+    }
+
+    /// The id of the person to update, for the caller to look them up.
+    ///
+    /// # Errors
+    /// `missing_parameter`, `duplicate_parameter`, `invalid_utf8`, `invalid_type` or
+    /// `invalid_id`, each with key `id`.
+    pub fn person_id(&self) -> Result<u64, Error> {
+        let kind = match &self.slots[Param::Id.index()] {
+            Slot::Value(raw) => match crate::value::parse_id(raw.trim()) {
+                Some(id) => return Ok(id),
+                None => ErrorKind::InvalidId {},
+            },
+            Slot::Absent => ErrorKind::MissingParameter {},
+            Slot::Bad(bad) => bad_value(*bad),
+            Slot::Duplicate => ErrorKind::DuplicateParameter {},
+        };
+        Err(Error::new("id", kind))
+    }
+
+    /// The problems with single parameters found while parsing (duplicates, unknown
+    /// names, undecodable values), one per key, in parameter order then arrival order.
+    /// A missing or malformed `id` is not among them: see [`Request::person_id`].
+    pub fn problems(&self) -> impl Iterator<Item = Error> + '_ {
+        let slots = Param::ALL.iter().filter_map(|param| {
+            let kind = match &self.slots[param.index()] {
+                Slot::Absent | Slot::Value(_) => return None,
+                Slot::Bad(bad) => bad_value(*bad),
+                Slot::Duplicate => ErrorKind::DuplicateParameter {},
+            };
+            Some(Error::new(param.name(), kind))
+        });
+        let unknown = self
+            .unknown
+            .iter()
+            .map(|name| Error::new(name.clone(), ErrorKind::UnknownParameter {}));
+        slots.chain(unknown)
+    }
+
+    /// Whether parsing found any name that `people/update` does not take.
+    #[must_use]
+    pub fn has_unknown_parameters(&self) -> bool {
+        !self.unknown.is_empty()
+    }
+
+    /// The parameters that have a usable value, in the order [`Request::to_query`]
+    /// writes them: authentication, `id`, `validation`, then fields alphabetically.
+    fn values(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        const ORDER: [Param; 4] = [
+            Param::AuthUsername,
+            Param::AuthPassword,
+            Param::Id,
+            Param::Validation,
+        ];
+        ORDER
+            .into_iter()
+            .chain(Field::ALL.into_iter().map(Param::Field))
+            .filter_map(|param| Some((param.name(), self.get(param)?)))
+    }
+
+    /// The query string Enswitch takes, pairs separated by `;`, percent-encoded.
+    /// Parameters with problems and unknown names are not written.
+    #[must_use]
+    pub fn to_query(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in self.values() {
+            query::push_pair(&mut out, name, value);
+        }
+        out
+    }
+
+    /// The request as a JSON object of strings. Parameters with problems and unknown
+    /// names are not written.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .values()
+            .map(|(name, value)| (name.to_owned(), value.into()))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
+    /// A copy that owns its values.
+    #[must_use]
+    pub fn into_owned(self) -> Request<'static> {
+        let slots = self.slots.map(|slot| match slot {
+            Slot::Absent => Slot::Absent,
+            Slot::Value(value) => Slot::Value(Cow::Owned(value.into_owned())),
+            Slot::Bad(bad) => Slot::Bad(bad),
+            Slot::Duplicate => Slot::Duplicate,
+        });
+        Request {
+            slots,
+            unknown: self.unknown,
+        }
+    }
+}
+
+fn bad_value(bad: BadValue) -> ErrorKind {
+    match bad {
+        BadValue::Utf8 => ErrorKind::InvalidUtf8 {},
+        BadValue::Type => ErrorKind::InvalidType {},
+    }
+}
+
+pub(crate) fn too_large() -> Error {
+    Error::new("", ErrorKind::RequestTooLarge {})
+}
+
+fn check_size(len: usize) -> Result<(), Error> {
+    if len > MAX_REQUEST_BYTES {
+        Err(too_large())
+    } else {
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for param in Param::ALL {
+            let slot = &self.slots[param.index()];
+            let secret = matches!(
+                param,
+                Param::AuthPassword | Param::Field(Field::Password)
+            );
+            match slot {
+                Slot::Absent => {}
+                Slot::Value(_) if secret => {
+                    map.entry(&param.name(), &"********");
+                }
+                _ => {
+                    map.entry(&param.name(), slot);
+                }
+            }
+        }
+        for name in &self.unknown {
+            map.entry(name, &"(unknown)");
+        }
+        map.finish()
+    }
+}

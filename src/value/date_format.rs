@@ -1,0 +1,70 @@
+//! How dates are shown to the person.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::ErrorKind;
+
+/// One of the three date formats Enswitch offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateFormat {
+    /// `DD/MM/YYYY`
+    DayMonthYear,
+    /// `MM/DD/YYYY`
+    MonthDayYear,
+    /// `YYYY-MM-DD`
+    YearMonthDay,
+}
+
+impl DateFormat {
+    /// The format as Enswitch writes it, such as `DD/MM/YYYY`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DateFormat::DayMonthYear => "DD/MM/YYYY",
+            DateFormat::MonthDayYear => "MM/DD/YYYY",
+            DateFormat::YearMonthDay => "YYYY-MM-DD",
+        }
+    }
+}
+
+impl fmt::Display for DateFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DateFormat {
+    type Err = ErrorKind;
+
+    /// Any case: `dd/mm/yyyy` is `DD/MM/YYYY`.
+    ///
+    /// # Errors
+    /// `empty_value`, `invalid_date_format`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = crate::value::plain::non_empty(s)?;
+        [DateFormat::DayMonthYear, DateFormat::MonthDayYear, DateFormat::YearMonthDay]
+            .into_iter()
+            .find(|format| format.as_str().eq_ignore_ascii_case(s))
+            .ok_or(ErrorKind::InvalidDateFormat {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        for (input, expected) in [
+            ("DD/MM/YYYY", Some("DD/MM/YYYY")),
+            ("mm/dd/yyyy", Some("MM/DD/YYYY")),
+            (" yyyy-mm-dd ", Some("YYYY-MM-DD")),
+            ("YYYY/MM/DD", None),
+            ("DD-MM-YYYY", None),
+            ("d/m/y", None),
+        ] {
+            assert_eq!(input.parse::<DateFormat>().ok().map(DateFormat::as_str), expected, "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The free-text description: plain text that may hold line breaks.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use crate::error::ErrorKind;
+use crate::value::{plain, string_newtype};
+
+/// Trimmed, NFC plain text of at most 1024 characters, with line breaks as LF.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Description(String);
+
+string_newtype!(Description);
+
+impl Description {
+    /// The most characters a description may have.
+    pub const MAX: usize = 1024;
+}
+
+impl FromStr for Description {
+    type Err = ErrorKind;
+
+    /// CRLF and a lone CR become LF.
+    ///
+    /// # Errors
+    /// `empty_value`, `control_character`, `invisible_character`, `too_long`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = plain::non_empty(s)?;
+        let s: Cow<'_, str> = if s.contains('\r') {
+            Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            Cow::Borrowed(s)
+        };
+        let s = plain::nfc(&s);
+        plain::check_characters(&s, |c| c == '\n')?;
+        plain::check_length(&s, Description::MAX)?;
+        Ok(Description(s.into_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks() {
+        for (input, expected) in [
+            ("one\r\ntwo", Ok("one\ntwo")),
+            ("one\rtwo", Ok("one\ntwo")),
+            ("\n one\n\ntwo \n", Ok("one\n\ntwo")),
+            ("tab\there", Err(ErrorKind::ControlCharacter {})),
+            ("", Err(ErrorKind::EmptyValue {})),
+        ] {
+            let got = input.parse::<Description>();
+            assert_eq!(got.as_ref().map(Description::as_str), expected.as_ref().map(|s| *s), "{input:?}");
+        }
+        assert!("x".repeat(1024).parse::<Description>().is_ok());
+        assert_eq!("x".repeat(1025).parse::<Description>(), Err(ErrorKind::TooLong { max: 1024 }));
+    }
+}

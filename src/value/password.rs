@@ -1,0 +1,89 @@
+//! The new password: write-only.
+
+use std::fmt;
+
+use crate::error::ErrorKind;
+
+/// A new password that passed its checks.
+///
+/// It cannot be shown: `Debug` prints `********`, there is no `Display`, no
+/// `Serialize`, and no accessor. The only way to read it is
+/// [`crate::HashPassword::password`], the obligation to hash it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    /// Checks a new password: `min`–`max` characters, no control characters. The
+    /// password is not trimmed. Comparing with the username is the caller's, since it
+    /// depends on the update.
+    ///
+    /// # Errors
+    /// `too_short`, `too_long`, `control_character`.
+    pub(crate) fn new(raw: &str, min: usize, max: usize) -> Result<Password, ErrorKind> {
+        if raw.chars().any(char::is_control) {
+            return Err(ErrorKind::ControlCharacter {});
+        }
+        // Bounded by the request size; stops counting past `max`.
+        let length = raw.chars().take(max + 1).count();
+        if length < min {
+            Err(ErrorKind::TooShort { min })
+        } else if length > max {
+            Err(ErrorKind::TooLong { max })
+        } else {
+            Ok(Password(raw.to_owned()))
+        }
+    }
+
+    /// Whether the password equals `username`, ignoring case.
+    pub(crate) fn matches_username(&self, username: &str) -> bool {
+        fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+            s.chars().flat_map(char::to_lowercase)
+        }
+        folded(&self.0).eq(folded(username))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(********)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        for (input, expected) in [
+            ("correct horse", Ok(())),
+            (" spaces kept ", Ok(())),
+            ("short", Err(ErrorKind::TooShort { min: 8 })),
+            ("", Err(ErrorKind::TooShort { min: 8 })),
+            ("tab\there!", Err(ErrorKind::ControlCharacter {})),
+        ] {
+            assert_eq!(Password::new(input, 8, 128).map(|_| ()), expected, "{input:?}");
+        }
+        assert!(Password::new(&"p".repeat(128), 8, 128).is_ok());
+        assert_eq!(Password::new(&"p".repeat(129), 8, 128).unwrap_err(), ErrorKind::TooLong { max: 128 });
+        assert_eq!(Password::new(" spaces kept ", 8, 128).unwrap().expose(), " spaces kept ");
+    }
+
+    #[test]
+    fn username_comparison_ignores_case() {
+        let p = Password::new("Alice.Smith", 8, 128).unwrap();
+        assert!(p.matches_username("alice.smith"));
+        assert!(!p.matches_username("alice.smith2"));
+        assert!(!p.matches_username("bob"));
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let p = Password::new("hunter2hunter2", 8, 128).unwrap();
+        assert_eq!(format!("{p:?}"), "Password(********)");
+    }
+}

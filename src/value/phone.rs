@@ -1,0 +1,104 @@
+//! Telephone, mobile and fax numbers.
+
+use std::str::FromStr;
+
+use crate::error::ErrorKind;
+use crate::value::string_newtype;
+
+/// A phone number: an optional `+` and 2–20 digits, nothing else.
+///
+/// Parsing accepts spaces, `-`, `.`, `(` and `)` between the digits and drops the
+/// trunk prefix written `(0)` after a `+` country code: `+44 (0)20 7946 0000` is
+/// `+442079460000`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PhoneNumber(String);
+
+string_newtype!(PhoneNumber);
+
+impl PhoneNumber {
+    /// The fewest digits a number may have.
+    pub const MIN_DIGITS: usize = 2;
+    /// The most digits a number may have.
+    pub const MAX_DIGITS: usize = 20;
+}
+
+impl FromStr for PhoneNumber {
+    type Err = ErrorKind;
+
+    /// # Errors
+    /// `empty_value`, `invalid_phone_number`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = crate::value::plain::non_empty(s)?;
+        let invalid = ErrorKind::InvalidPhoneNumber {};
+        let (plus, rest) = match s.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let bytes = rest.as_bytes();
+        let starts = bytes.first().is_some_and(|b| b.is_ascii_digit() || *b == b'(');
+        let ends = bytes.last().is_some_and(|b| b.is_ascii_digit() || *b == b')');
+        if !starts || !ends {
+            return Err(invalid);
+        }
+        let mut out = String::with_capacity(Self::MAX_DIGITS + 1);
+        if plus {
+            out.push('+');
+        }
+        let mut digits = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if plus && digits > 0 && bytes[i..].starts_with(b"(0)") {
+                i += 3;
+                continue;
+            }
+            match b {
+                b'0'..=b'9' => {
+                    digits += 1;
+                    if digits > Self::MAX_DIGITS {
+                        return Err(invalid);
+                    }
+                    out.push(char::from(b));
+                }
+                b' ' | b'-' | b'.' | b'(' | b')' => {}
+                _ => return Err(invalid),
+            }
+            i += 1;
+        }
+        if digits < Self::MIN_DIGITS {
+            return Err(invalid);
+        }
+        Ok(PhoneNumber(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        let invalid = Err(ErrorKind::InvalidPhoneNumber {});
+        for (input, expected) in [
+            ("+44 (0)20 7946 0000", Ok("+442079460000")),
+            ("+44(0)2079460000", Ok("+442079460000")),
+            ("020 7946 0000", Ok("02079460000")),
+            ("(020) 7946-0000", Ok("02079460000")),
+            ("+1.555.010.9999", Ok("+15550109999")),
+            (" 12 ", Ok("12")),
+            ("12345678901234567890", Ok("12345678901234567890")),
+            ("123456789012345678901", invalid.clone()),
+            ("1", invalid.clone()),
+            ("+", invalid.clone()),
+            ("++44", invalid.clone()),
+            ("44+", invalid.clone()),
+            ("-44", invalid.clone()),
+            ("020 7946 0000 ext 12", invalid.clone()),
+            ("٠١٢٣", invalid.clone()),
+            ("", Err(ErrorKind::EmptyValue {})),
+        ] {
+            let got = input.parse::<PhoneNumber>();
+            assert_eq!(got.as_ref().map(PhoneNumber::as_str), expected.as_ref().map(|s| *s), "{input:?}");
+        }
+    }
+}

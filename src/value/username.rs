@@ -1,0 +1,64 @@
+//! The username a person signs in with.
+
+use std::str::FromStr;
+
+use crate::error::ErrorKind;
+use crate::value::string_newtype;
+
+/// 1–128 ASCII characters from `A–Z a–z 0–9 . _ - @ +`, first and last a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+string_newtype!(Username);
+
+impl Username {
+    /// The most characters a username may have.
+    pub const MAX: usize = 128;
+}
+
+impl FromStr for Username {
+    type Err = ErrorKind;
+
+    /// # Errors
+    /// `empty_value`, `too_long`, `invalid_username`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = crate::value::plain::non_empty(s)?;
+        if s.len() > Username::MAX && s.is_ascii() {
+            return Err(ErrorKind::TooLong { max: Username::MAX });
+        }
+        let bytes = s.as_bytes();
+        let inner = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@' | b'+');
+        let ends = bytes[0].is_ascii_alphanumeric() && bytes[bytes.len() - 1].is_ascii_alphanumeric();
+        if ends && bytes.iter().all(inner) {
+            Ok(Username(s.to_owned()))
+        } else {
+            Err(ErrorKind::InvalidUsername {})
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        for (input, expected) in [
+            ("alice", Ok("alice")),
+            (" user@example.com ", Ok("user@example.com")),
+            ("a", Ok("a")),
+            ("first.last+tag_1-x", Ok("first.last+tag_1-x")),
+            (".alice", Err(ErrorKind::InvalidUsername {})),
+            ("alice.", Err(ErrorKind::InvalidUsername {})),
+            ("al ice", Err(ErrorKind::InvalidUsername {})),
+            ("alicé", Err(ErrorKind::InvalidUsername {})),
+            ("al;ice", Err(ErrorKind::InvalidUsername {})),
+            ("", Err(ErrorKind::EmptyValue {})),
+        ] {
+            let got = input.parse::<Username>();
+            assert_eq!(got.as_ref().map(Username::as_str), expected.as_ref().map(|s| *s), "{input:?}");
+        }
+        assert!("a".repeat(128).parse::<Username>().is_ok());
+        assert_eq!("a".repeat(129).parse::<Username>(), Err(ErrorKind::TooLong { max: 128 }));
+    }
+}
