@@ -1,0 +1,203 @@
+//! Runs one `people/update` request against a directory of customers, roles and
+//! people, and prints Enswitch's answer.
+//!
+//! ```text
+//! cargo run --example people_update -- [--directory FILE] [--from IP] [--print-person] QUERY
+//! ```
+//!
+//! `QUERY` is a query string, or a JSON object when it starts with `{`. Without
+//! `--directory` the demo directory built into this example is used. Exit status: 0 for
+//! a `2xx` answer, 1 for a `4xx` answer, 2 for a usage error or an unreadable directory.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use enswitch_people::{
+    Actor, Context, Envelope, Error, ErrorKind, FieldSet, Person, Policy, Privilege, Report,
+    Request, Roles, decide,
+};
+use ipnetwork::IpNetwork;
+use serde::Deserialize;
+
+const DEMO: &str = include_str!("demo-directory.json");
+
+const USAGE: &str =
+    "usage: people_update [--directory FILE] [--from IP] [--print-person] QUERY";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Directory {
+    customers: Vec<Customer>,
+    roles: Vec<Role>,
+    people: Vec<Person>,
+    #[serde(default)]
+    policy: Policy,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Customer {
+    id: u64,
+    #[serde(default)]
+    parent: Option<u64>,
+    #[serde(default)]
+    plan_forbids: FieldSet,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Role {
+    id: u64,
+    #[allow(dead_code)] // part of the format, for people reading the directory
+    name: String,
+    privileges: Vec<String>,
+}
+
+struct Options {
+    directory: Option<String>,
+    from: Option<IpAddr>,
+    print_person: bool,
+    query: String,
+}
+
+fn main() -> ExitCode {
+    let options = match options(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
+    };
+    let text = match &options.directory {
+        None => DEMO.to_owned(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => return usage_error(&format!("cannot read {path}: {e}")),
+        },
+    };
+    let directory = match load(&text) {
+        Ok(directory) => directory,
+        Err(message) => return usage_error(&format!("invalid directory: {message}")),
+    };
+    let (envelope, person) = run(&directory, &options);
+    println!("{}", envelope.to_json());
+    if let (true, Some(person)) = (options.print_person, person) {
+        println!("{}", serde_json::to_string(&person).unwrap_or_default());
+    }
+    if envelope.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("people_update: {message}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut directory = None;
+    let mut from = None;
+    let mut print_person = false;
+    let mut query = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--directory" => directory = Some(args.next().ok_or("--directory needs a FILE")?),
+            "--from" => {
+                let ip = args.next().ok_or("--from needs an IP address")?;
+                from = Some(ip.parse().map_err(|_| format!("--from: \"{ip}\" is not an IP address"))?);
+            }
+            "--print-person" => print_person = true,
+            "--help" | "-h" => return Err("help".to_owned()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ if query.is_some() => return Err("only one QUERY".to_owned()),
+            _ => query = Some(arg),
+        }
+    }
+    let query = query.ok_or("a QUERY is required")?;
+    Ok(Options { directory, from, print_person, query })
+}
+
+/// The directory, with every customer chain checked to reach a root.
+fn load(text: &str) -> Result<Directory, String> {
+    let directory: Directory = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    for customer in &directory.customers {
+        chain(&directory, customer.id)?;
+    }
+    Ok(directory)
+}
+
+/// The customer ids from `customer` up to the root; bounded by the number of
+/// customers, so a cycle is an error rather than a hang.
+fn chain(directory: &Directory, customer: u64) -> Result<Vec<u64>, String> {
+    let parents: BTreeMap<u64, Option<u64>> = directory.customers.iter().map(|c| (c.id, c.parent)).collect();
+    let mut chain = vec![customer];
+    let mut current = customer;
+    while let Some(parent) = parents.get(&current).copied().flatten() {
+        if chain.len() > parents.len() {
+            return Err(format!("customer {customer}'s parents form a cycle"));
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    Ok(chain)
+}
+
+fn refuse(key: &'static str, kind: ErrorKind) -> Envelope {
+    Envelope::refused(&Report::from(Error::new(key, kind)))
+}
+
+/// The answer, and the person after a successful update.
+fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
+    let request = match Request::parse(&options.query) {
+        Ok(request) => request,
+        Err(e) => return (Envelope::refused(&Report::from(e)), None),
+    };
+    let roles: Roles = directory
+        .roles
+        .iter()
+        .map(|r| (r.id, Privilege::from_privileges(r.privileges.iter().map(String::as_str))))
+        .collect();
+    let Some(actor) = authenticate(directory, &request, options.from) else {
+        return (refuse("", ErrorKind::AuthenticationFailed {}), None);
+    };
+    let actor = Actor::new(actor.id, actor.customer, roles.level(actor.role).unwrap_or(Privilege::None));
+    let id = match request.person_id() {
+        Ok(id) => id,
+        Err(e) => return (Envelope::refused(&Report::from(e)), None),
+    };
+    let Some(person) = directory.people.iter().find(|p| p.id == id) else {
+        return (refuse("id", ErrorKind::PersonNotFound {}), None);
+    };
+    let Ok(chain) = chain(directory, person.customer) else {
+        return (refuse("id", ErrorKind::PersonNotFound {}), None);
+    };
+    let plan_forbids = directory
+        .customers
+        .iter()
+        .find(|c| c.id == person.customer)
+        .map_or(FieldSet::EMPTY, |c| c.plan_forbids);
+    let mut context = Context::new(&roles, &chain).with_plan_forbids(plan_forbids);
+    if let Some(ip) = options.from {
+        context = context.with_request_ip(ip);
+    }
+    let decision = decide(person, &actor, &request, &context, &directory.policy);
+    let after = match &decision {
+        Ok(enswitch_people::Accepted::Ready(update)) => Some(update.apply()),
+        Ok(enswitch_people::Accepted::Validated(_)) => Some(person.clone()),
+        Err(_) => None,
+    };
+    (Envelope::of(&decision), after)
+}
+
+/// The person named by `auth_username`, if they may connect from `from`: an empty
+/// source list admits any address; otherwise one of its entries must.
+fn authenticate<'d>(directory: &'d Directory, request: &Request<'_>, from: Option<IpAddr>) -> Option<&'d Person> {
+    let username = request.auth_username()?;
+    let person = directory.people.iter().find(|p| p.username == username)?;
+    let admitted = |ip: IpAddr| {
+        let mut entries = person.source.split([',', ' ', '\t', '\n']).filter(|e| !e.is_empty()).peekable();
+        entries.peek().is_none()
+            || entries.any(|entry| entry.parse::<IpNetwork>().is_ok_and(|network| network.contains(ip)))
+    };
+    from.is_none_or(admitted).then_some(person)
+}
