@@ -1,0 +1,159 @@
+//! Fixtures shared by the integration tests: a small customer tree, its roles and
+//! people, and helpers that run one request and compare the outcome exactly.
+#![allow(dead_code)] // each test binary uses a different part
+
+use enswitch_people::{
+    Accepted, Actor, Context, Envelope, Person, Policy, Privilege, Report, Request, Roles, decide,
+};
+
+pub const SYSTEM_ROLE: u64 = 1;
+pub const RESELLER_ROLE: u64 = 2;
+pub const ADMIN_ROLE: u64 = 3;
+pub const USER_ROLE: u64 = 4;
+pub const NO_PRIVILEGE_ROLE: u64 = 5;
+
+/// Customers: 1 (system) → 2 (reseller) → 3 and 4 (end customers).
+pub fn chain(customer: u64) -> Vec<u64> {
+    match customer {
+        1 => vec![1],
+        2 => vec![2, 1],
+        3 => vec![3, 2, 1],
+        4 => vec![4, 2, 1],
+        other => vec![other],
+    }
+}
+
+pub fn roles() -> Roles {
+    [
+        (SYSTEM_ROLE, Privilege::System),
+        (RESELLER_ROLE, Privilege::Wholesale),
+        (ADMIN_ROLE, Privilege::Administrator),
+        (USER_ROLE, Privilege::User),
+        (NO_PRIVILEGE_ROLE, Privilege::None),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A person with every field set to a valid value.
+pub fn person(id: u64, customer: u64, role: u64, username: &str) -> Person {
+    Person {
+        id,
+        customer,
+        role,
+        username: username.to_owned(),
+        forename: "Alice".into(),
+        surname: "Smith".into(),
+        title: "Ms".into(),
+        company: "Acme".into(),
+        description: "Sales".into(),
+        email: "alice@acme.example".into(),
+        telephone: "+442079460001".into(),
+        mobile: "+447700900001".into(),
+        fax: "+442079460002".into(),
+        extension: "201".into(),
+        country: "GB".into(),
+        language: "en-GB".into(),
+        timezone: "Europe/London".into(),
+        date_format: "DD/MM/YYYY".into(),
+        time_format: "24".into(),
+        source: String::new(),
+        public_key: String::new(),
+    }
+}
+
+pub fn owner() -> Person {
+    person(1, 1, SYSTEM_ROLE, "owner")
+}
+pub fn reseller() -> Person {
+    person(2, 2, RESELLER_ROLE, "reseller")
+}
+pub fn admin() -> Person {
+    person(10, 3, ADMIN_ROLE, "admin")
+}
+pub fn alice() -> Person {
+    person(11, 3, USER_ROLE, "alice")
+}
+pub fn other_admin() -> Person {
+    person(20, 4, ADMIN_ROLE, "bob.admin")
+}
+pub fn carol() -> Person {
+    person(21, 4, USER_ROLE, "carol")
+}
+/// A reseller-level person inside customer 3: above an administrator there.
+pub fn high_in_customer_3() -> Person {
+    person(12, 3, RESELLER_ROLE, "high")
+}
+
+pub fn actor(person: &Person) -> Actor {
+    let level = roles().level(person.role).unwrap_or(Privilege::None);
+    Actor::new(person.id, person.customer, level)
+}
+
+/// One call, with a default context (no request address, no plan restrictions).
+pub struct Call<'a> {
+    pub actor: &'a Person,
+    pub target: &'a Person,
+    pub policy: Policy,
+    pub request_ip: Option<std::net::IpAddr>,
+    pub plan_forbids: enswitch_people::FieldSet,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(actor: &'a Person, target: &'a Person) -> Call<'a> {
+        Call {
+            actor,
+            target,
+            policy: Policy::default(),
+            request_ip: None,
+            plan_forbids: enswitch_people::FieldSet::EMPTY,
+        }
+    }
+
+    pub fn run<'p>(&self, query: &str) -> Result<Accepted<'a>, Report> {
+        let request = Request::parse(query).expect("request refused as a whole");
+        self.run_request(&request)
+    }
+
+    pub fn run_request(&self, request: &Request<'_>) -> Result<Accepted<'a>, Report> {
+        let roles = roles();
+        let chain = chain(self.target.customer);
+        let mut context = Context::new(&roles, &chain).with_plan_forbids(self.plan_forbids);
+        if let Some(ip) = self.request_ip {
+            context = context.with_request_ip(ip);
+        }
+        decide(self.target, &actor(self.actor), request, &context, &self.policy)
+    }
+}
+
+/// The `(status, key, code)` triples of a refusal.
+pub fn triples(report: &Report) -> Vec<(String, String, &'static str)> {
+    report
+        .errors()
+        .iter()
+        .map(|e| (e.status().to_string(), e.key().to_owned(), e.code().as_str()))
+        .collect()
+}
+
+/// Asserts a refusal with exactly these `(status, key, code)` entries, in order.
+#[track_caller]
+pub fn assert_refused(outcome: &Result<Accepted<'_>, Report>, expected: &[(&str, &str, &str)]) {
+    match outcome {
+        Ok(accepted) => panic!("accepted, expected {expected:?}: {:?}", accepted.update().changes()),
+        Err(report) => {
+            let got = triples(report);
+            let got: Vec<(&str, &str, &str)> = got.iter().map(|(s, k, c)| (s.as_str(), k.as_str(), *c)).collect();
+            assert_eq!(got, expected);
+        }
+    }
+}
+
+/// Asserts acceptance; returns the person after the update.
+#[track_caller]
+pub fn assert_accepted(outcome: &Result<Accepted<'_>, Report>) -> Person {
+    match outcome {
+        Ok(Accepted::Ready(update)) => update.apply(),
+        Ok(Accepted::Validated(update)) => update.person().clone(),
+        Err(report) => panic!("refused: {}", Envelope::refused(report).to_json()),
+    }
+}
