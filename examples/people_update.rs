@@ -22,8 +22,7 @@ use serde::Deserialize;
 
 const DEMO: &str = include_str!("demo-directory.json");
 
-const USAGE: &str =
-    "usage: people_update [--directory FILE] [--from IP] [--print-person] QUERY";
+const USAGE: &str = "usage: people_update [--directory FILE] [--from IP] [--print-person] QUERY";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,7 +103,10 @@ fn options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--directory" => directory = Some(args.next().ok_or("--directory needs a FILE")?),
             "--from" => {
                 let ip = args.next().ok_or("--from needs an IP address")?;
-                from = Some(ip.parse().map_err(|_| format!("--from: \"{ip}\" is not an IP address"))?);
+                from = Some(
+                    ip.parse()
+                        .map_err(|_| format!("--from: \"{ip}\" is not an IP address"))?,
+                );
             }
             "--print-person" => print_person = true,
             "--help" | "-h" => return Err("help".to_owned()),
@@ -114,7 +116,12 @@ fn options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         }
     }
     let query = query.ok_or("a QUERY is required")?;
-    Ok(Options { directory, from, print_person, query })
+    Ok(Options {
+        directory,
+        from,
+        print_person,
+        query,
+    })
 }
 
 /// The directory, with every customer chain checked to reach a root.
@@ -129,7 +136,11 @@ fn load(text: &str) -> Result<Directory, String> {
 /// The customer ids from `customer` up to the root; bounded by the number of
 /// customers, so a cycle is an error rather than a hang.
 fn chain(directory: &Directory, customer: u64) -> Result<Vec<u64>, String> {
-    let parents: BTreeMap<u64, Option<u64>> = directory.customers.iter().map(|c| (c.id, c.parent)).collect();
+    let parents: BTreeMap<u64, Option<u64>> = directory
+        .customers
+        .iter()
+        .map(|c| (c.id, c.parent))
+        .collect();
     let mut chain = vec![customer];
     let mut current = customer;
     while let Some(parent) = parents.get(&current).copied().flatten() {
@@ -155,12 +166,21 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
     let roles: Roles = directory
         .roles
         .iter()
-        .map(|r| (r.id, Privilege::from_privileges(r.privileges.iter().map(String::as_str))))
+        .map(|r| {
+            (
+                r.id,
+                Privilege::from_privileges(r.privileges.iter().map(String::as_str)),
+            )
+        })
         .collect();
     let Some(actor) = authenticate(directory, &request, options.from) else {
         return (refuse("", ErrorKind::AuthenticationFailed {}), None);
     };
-    let actor = Actor::new(actor.id, actor.customer, roles.level(actor.role).unwrap_or(Privilege::None));
+    let actor = Actor::new(
+        actor.id,
+        actor.customer,
+        roles.level(actor.role).unwrap_or(Privilege::None),
+    );
     let id = match request.person_id() {
         Ok(id) => id,
         Err(e) => return (Envelope::refused(&Report::from(e)), None),
@@ -191,13 +211,25 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
 
 /// The person named by `auth_username`, if they may connect from `from`: an empty
 /// source list admits any address; otherwise one of its entries must.
-fn authenticate<'d>(directory: &'d Directory, request: &Request<'_>, from: Option<IpAddr>) -> Option<&'d Person> {
+fn authenticate<'d>(
+    directory: &'d Directory,
+    request: &Request<'_>,
+    from: Option<IpAddr>,
+) -> Option<&'d Person> {
     let username = request.auth_username()?;
     let person = directory.people.iter().find(|p| p.username == username)?;
     let admitted = |ip: IpAddr| {
-        let mut entries = person.source.split([',', ' ', '\t', '\n']).filter(|e| !e.is_empty()).peekable();
+        let mut entries = person
+            .source
+            .split([',', ' ', '\t', '\n'])
+            .filter(|e| !e.is_empty())
+            .peekable();
         entries.peek().is_none()
-            || entries.any(|entry| entry.parse::<IpNetwork>().is_ok_and(|network| network.contains(ip)))
+            || entries.any(|entry| {
+                entry
+                    .parse::<IpNetwork>()
+                    .is_ok_and(|network| network.contains(ip))
+            })
     };
     from.is_none_or(admitted).then_some(person)
 }

@@ -14,7 +14,11 @@ impl Actor {
     /// The actor with person id `id`, of customer `customer`, whose role has `level`.
     #[must_use]
     pub const fn new(id: u64, customer: u64, level: Privilege) -> Actor {
-        Actor { id, customer, level }
+        Actor {
+            id,
+            customer,
+            level,
+        }
     }
 
     /// The actor's person id.

@@ -28,7 +28,10 @@ pub fn decide<'p>(
     policy: &Policy,
 ) -> Result<Accepted<'p>, Report> {
     if actor.level() < Privilege::User {
-        return Err(Report::from(Error::new("", ErrorKind::FunctionNotPermitted {})));
+        return Err(Report::from(Error::new(
+            "",
+            ErrorKind::FunctionNotPermitted {},
+        )));
     }
     let Some(standing) = permission::reach(actor, person, context) else {
         return Err(Report::from(Error::new("id", ErrorKind::PersonNotFound {})));
@@ -50,7 +53,9 @@ pub fn decide<'p>(
     decision.check_password_username();
     decision.check_lock_out();
     let validation_only = decision.validation_only(request);
-    let Decision { errors, changes, .. } = decision;
+    let Decision {
+        errors, changes, ..
+    } = decision;
     if !errors.is_empty() {
         return Err(Report::new(errors));
     }
@@ -106,15 +111,20 @@ impl Decision<'_, '_> {
     /// 3–6) and then valid.
     fn check_field(&mut self, field: Field, raw: &str) {
         // The password is never trimmed and never equal to anything stored.
-        let value = if field == Field::Password { raw } else { raw.trim() };
+        let value = if field == Field::Password {
+            raw
+        } else {
+            raw.trim()
+        };
         if self.person.text(field) == Some(value) {
             return;
         }
         let parsed = self.parse(field, value);
-        if let Ok(change) = &parsed {
-            if change.is_no_op(self.person) {
-                return;
-            }
+        if parsed
+            .as_ref()
+            .is_ok_and(|change| change.is_no_op(self.person))
+        {
+            return;
         }
         let new_role = match &parsed {
             Ok(Change::Role(id)) => self.context.roles().level(id.get()),
@@ -139,7 +149,10 @@ impl Decision<'_, '_> {
             Field::Country => Change::Country(value.parse()?),
             Field::DateFormat => Change::DateFormat(value.parse()?),
             Field::Description => Change::Description(Some(value.parse()?)),
-            Field::Email => Change::Email(Some(EmailList::parse(value, self.policy.max_email_addresses())?)),
+            Field::Email => Change::Email(Some(EmailList::parse(
+                value,
+                self.policy.max_email_addresses(),
+            )?)),
             Field::Extension => Change::Extension(Some(value.parse()?)),
             Field::Fax => Change::Fax(Some(value.parse()?)),
             Field::Forename => Change::Forename(Some(value.parse()?)),
@@ -163,7 +176,10 @@ impl Decision<'_, '_> {
                 }
                 Change::Role(id)
             }
-            Field::Source => Change::Source(Some(SourceList::parse(value, self.policy.max_source_entries())?)),
+            Field::Source => Change::Source(Some(SourceList::parse(
+                value,
+                self.policy.max_source_entries(),
+            )?)),
             Field::Surname => Change::Surname(Some(value.parse()?)),
             Field::Telephone => Change::Telephone(Some(value.parse()?)),
             Field::TimeFormat => Change::TimeFormat(value.parse()?),
@@ -202,7 +218,11 @@ impl Decision<'_, '_> {
     /// The password may not equal the username it will sit beside: the new one when
     /// the username changes too.
     fn check_password_username(&mut self) {
-        let Some(i) = self.changes.iter().position(|c| c.field() == Field::Password) else {
+        let Some(i) = self
+            .changes
+            .iter()
+            .position(|c| c.field() == Field::Password)
+        else {
             return;
         };
         let username = self
@@ -213,7 +233,8 @@ impl Decision<'_, '_> {
                 _ => None,
             })
             .unwrap_or(&self.person.username);
-        let matches = matches!(&self.changes[i], Change::Password(p) if p.matches_username(username));
+        let matches =
+            matches!(&self.changes[i], Change::Password(p) if p.matches_username(username));
         if matches {
             self.changes.remove(i);
             let kind = ErrorKind::PasswordMatchesUsername {};
@@ -231,7 +252,8 @@ impl Decision<'_, '_> {
         };
         if matches!(&self.changes[i], Change::Source(Some(list)) if !list.admits(ip)) {
             self.changes.remove(i);
-            self.errors.push(Error::new("source", ErrorKind::WouldLockOut {}));
+            self.errors
+                .push(Error::new("source", ErrorKind::WouldLockOut {}));
         }
     }
 }

@@ -70,10 +70,12 @@ struct Text<'de>(Cow<'de, str>);
 
 impl<'de> serde::Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(ScalarVisitor).and_then(|scalar| match scalar {
-            Scalar::Text(text) => Ok(Text(text)),
-            _ => Err(serde::de::Error::custom("a key must be a string")),
-        })
+        deserializer
+            .deserialize_str(ScalarVisitor)
+            .and_then(|scalar| match scalar {
+                Scalar::Text(text) => Ok(Text(text)),
+                _ => Err(serde::de::Error::custom("a key must be a string")),
+            })
     }
 }
 

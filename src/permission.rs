@@ -24,7 +24,10 @@ pub(crate) fn reach(actor: &Actor, person: &Person, context: &Context<'_>) -> Op
     let level = actor.level();
     let own = actor.id() == person.id;
     if !own {
-        let target = context.roles().level(person.role).unwrap_or(Privilege::System);
+        let target = context
+            .roles()
+            .level(person.role)
+            .unwrap_or(Privilege::System);
         let in_reach = target <= level
             && match level {
                 Privilege::None | Privilege::User => false,

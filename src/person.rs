@@ -82,7 +82,7 @@ impl Person {
     /// (`password`, never stored here, and `role`, an id).
     #[must_use]
     pub fn text(&self, field: Field) -> Option<&str> {
-        self.text_slot(field).map(|s| s.as_str())
+        self.text_slot(field).map(String::as_str)
     }
 
     fn text_slot(&self, field: Field) -> Option<&String> {
@@ -138,10 +138,9 @@ impl Person {
 fn id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     match Scalar::deserialize(deserializer)? {
         Scalar::Integer(id) => Ok(id),
-        Scalar::Text(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| serde::de::Error::custom(format!("an id must be an integer, not \"{text}\""))),
+        Scalar::Text(text) => text.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!("an id must be an integer, not \"{text}\""))
+        }),
     }
 }
 

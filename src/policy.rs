@@ -84,7 +84,9 @@ impl Default for PolicySettings {
 #[non_exhaustive]
 pub enum PolicyError {
     /// The password bounds are out of order or out of range.
-    #[error("password lengths must satisfy 1 <= password_min_length ({min}) <= password_max_length ({max}) <= {MAX_PASSWORD_CEILING}")]
+    #[error(
+        "password lengths must satisfy 1 <= password_min_length ({min}) <= password_max_length ({max}) <= {MAX_PASSWORD_CEILING}"
+    )]
     PasswordLengths {
         /// The minimum given.
         min: usize,
@@ -109,20 +111,11 @@ pub enum PolicyError {
 
 /// The configurable rules, checked: construct with `Policy::try_from(PolicySettings)`
 /// or deserialize one. `Policy::default()` is the behaviour of the specification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "PolicySettings", into = "PolicySettings")]
 pub struct Policy {
     settings: PolicySettings,
     languages: Option<Vec<Language>>,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            settings: PolicySettings::default(),
-            languages: None,
-        }
-    }
 }
 
 impl TryFrom<PolicySettings> for Policy {
@@ -150,7 +143,10 @@ impl TryFrom<PolicySettings> for Policy {
                     .collect::<Result<Vec<Language>, _>>()?,
             ),
         };
-        Ok(Policy { settings, languages })
+        Ok(Policy {
+            settings,
+            languages,
+        })
     }
 }
 
@@ -176,11 +172,16 @@ impl Policy {
     /// Whether `language` is offered.
     #[must_use]
     pub fn allows_language(&self, language: &Language) -> bool {
-        self.languages.as_ref().is_none_or(|list| list.contains(language))
+        self.languages
+            .as_ref()
+            .is_none_or(|list| list.contains(language))
     }
 
     pub(crate) fn password_lengths(&self) -> (usize, usize) {
-        (self.settings.password_min_length, self.settings.password_max_length)
+        (
+            self.settings.password_min_length,
+            self.settings.password_max_length,
+        )
     }
 
     pub(crate) fn require_email(&self) -> bool {

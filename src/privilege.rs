@@ -123,7 +123,10 @@ mod tests {
     #[test]
     fn level_is_the_highest_listed() {
         for (privileges, expected) in [
-            (&["system", "wholesale", "administrator", "user"][..], Privilege::System),
+            (
+                &["system", "wholesale", "administrator", "user"][..],
+                Privilege::System,
+            ),
             (&["user", "wholesale"], Privilege::Wholesale),
             (&["administrator", "user"], Privilege::Administrator),
             (&["user"], Privilege::User),
@@ -131,15 +134,23 @@ mod tests {
             (&[], Privilege::None),
             (&["System"], Privilege::None),
         ] {
-            assert_eq!(Privilege::from_privileges(privileges.iter().copied()), expected, "{privileges:?}");
+            assert_eq!(
+                Privilege::from_privileges(privileges.iter().copied()),
+                expected,
+                "{privileges:?}"
+            );
         }
     }
 
     #[test]
     fn catalogue() {
-        let roles: Roles = [(4, Privilege::User), (1, Privilege::System), (4, Privilege::Administrator)]
-            .into_iter()
-            .collect();
+        let roles: Roles = [
+            (4, Privilege::User),
+            (1, Privilege::System),
+            (4, Privilege::Administrator),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(roles.level(1), Some(Privilege::System));
         assert_eq!(roles.level(4), Some(Privilege::Administrator));
         assert_eq!(roles.level(2), None);

@@ -76,7 +76,10 @@ mod tests {
 
     #[test]
     fn splitter() {
-        split("id=123;username=a@b.c", &[("id", "123"), ("username", "a@b.c")]);
+        split(
+            "id=123;username=a@b.c",
+            &[("id", "123"), ("username", "a@b.c")],
+        );
         split("a=1&b=2;c=3", &[("a", "1"), ("b", "2"), ("c", "3")]);
         split(";;a=1&&;", &[("a", "1")]);
         split("flag", &[("flag", "")]);
@@ -113,6 +116,9 @@ mod tests {
         let mut out = String::new();
         push_pair(&mut out, "username", "user@example.com");
         push_pair(&mut out, "title", "a;b&c=d+e f%");
-        assert_eq!(out, "username=user@example.com;title=a%3Bb%26c%3Dd%2Be%20f%25");
+        assert_eq!(
+            out,
+            "username=user@example.com;title=a%3Bb%26c%3Dd%2Be%20f%25"
+        );
     }
 }

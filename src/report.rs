@@ -28,10 +28,21 @@ impl Report {
     /// Orders the errors, keeps the first-ranked entry for each key, and a `404`
     /// alone. `errors` must not be empty.
     pub(crate) fn new(mut errors: Vec<Error>) -> Report {
-        errors.sort_by(|a, b| a.key().cmp(b.key()).then(rank(a.status()).cmp(&rank(b.status()))));
+        errors.sort_by(|a, b| {
+            a.key()
+                .cmp(b.key())
+                .then(rank(a.status()).cmp(&rank(b.status())))
+        });
         errors.dedup_by(|later, first| later.key() == first.key());
-        errors.sort_by(|a, b| rank(a.status()).cmp(&rank(b.status())).then(a.key().cmp(b.key())));
-        if errors.first().is_some_and(|e| e.status() == Status::NOT_FOUND) {
+        errors.sort_by(|a, b| {
+            rank(a.status())
+                .cmp(&rank(b.status()))
+                .then(a.key().cmp(b.key()))
+        });
+        if errors
+            .first()
+            .is_some_and(|e| e.status() == Status::NOT_FOUND)
+        {
             errors.truncate(1);
         }
         Report { errors }
@@ -58,7 +69,9 @@ impl Report {
 
 impl From<Error> for Report {
     fn from(error: Error) -> Report {
-        Report { errors: vec![error] }
+        Report {
+            errors: vec![error],
+        }
     }
 }
 

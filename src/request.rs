@@ -363,10 +363,7 @@ impl fmt::Debug for Request<'_> {
         let mut map = f.debug_map();
         for param in Param::ALL {
             let slot = &self.slots[param.index()];
-            let secret = matches!(
-                param,
-                Param::AuthPassword | Param::Field(Field::Password)
-            );
+            let secret = matches!(param, Param::AuthPassword | Param::Field(Field::Password));
             match slot {
                 Slot::Absent => {}
                 Slot::Value(_) if secret => {

@@ -10,8 +10,7 @@ use crate::person::Person;
 use crate::status::Status;
 use crate::value::{
     Company, Country, DateFormat, Description, EmailList, Extension, Language, Password,
-    PersonName, PhoneNumber, PublicKey, RoleId, SourceList, TimeFormat, TimeZone, Title,
-    Username,
+    PersonName, PhoneNumber, PublicKey, RoleId, SourceList, TimeFormat, TimeZone, Title, Username,
 };
 
 /// One field's change, in canonical form. For the fields that can be cleared, `None`
@@ -225,7 +224,11 @@ impl<'p> Update<'p> {
                     Field::Password => Cow::Borrowed(REDACTED),
                     _ => Cow::Borrowed(self.person.text(field).unwrap_or_default()),
                 };
-                DiffEntry { field, old, new: change.shown() }
+                DiffEntry {
+                    field,
+                    old,
+                    new: change.shown(),
+                }
             })
             .collect()
     }
@@ -305,7 +308,9 @@ impl Valid<Update<'_>> {
         for change in &self.0.changes {
             if let Change::Role(id) = change {
                 person.role = id.get();
-            } else if let (Some(slot), Some(text)) = (person.text_mut(change.field()), change.stored_text()) {
+            } else if let (Some(slot), Some(text)) =
+                (person.text_mut(change.field()), change.stored_text())
+            {
                 text.clone_into(slot);
             }
         }

@@ -10,7 +10,7 @@ use enswitch_people::{Accepted, Field, Person};
 #[track_caller]
 fn canonical(field: &str, value: &str, expected: &str) {
     let (actor, target) = (admin(), alice());
-    let query = format!("id={};{field}={}", target.id, encode(value));
+    let query = format!("id={};{field}={}", target.id, common::encode(value));
     let outcome = Call::new(&actor, &target).run(&query);
     let after = common::assert_accepted(&outcome);
     let field: Field = field.parse().unwrap();
@@ -21,19 +21,11 @@ fn canonical(field: &str, value: &str, expected: &str) {
 #[track_caller]
 fn refused(field: &str, value: &str, code: &str) {
     let (actor, target) = (admin(), alice());
-    let query = format!("id={};{field}={}", target.id, encode(value));
-    assert_refused(&Call::new(&actor, &target).run(&query), &[("400", field, code)]);
-}
-
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => out.push(char::from(b)),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    let query = format!("id={};{field}={}", target.id, common::encode(value));
+    assert_refused(
+        &Call::new(&actor, &target).run(&query),
+        &[("400", field, code)],
+    );
 }
 
 #[test]
@@ -77,7 +69,11 @@ fn title_company_description() {
 #[test]
 fn email() {
     canonical("email", "New@Example.COM", "New@example.com");
-    canonical("email", "a@x.org; b@y.org, a@X.org  c@z.org", "a@x.org, b@y.org, c@z.org");
+    canonical(
+        "email",
+        "a@x.org; b@y.org, a@X.org  c@z.org",
+        "a@x.org, b@y.org, c@z.org",
+    );
     canonical("email", "", "");
     refused("email", "a@localhost", "invalid_email");
     refused("email", "Alice <a@x.org>", "invalid_email");
@@ -145,7 +141,11 @@ fn date_and_time_formats() {
 
 #[test]
 fn source() {
-    canonical("source", "192.0.2.1/32, 2001:0db8::/32 10.0.0.0/8", "192.0.2.1, 2001:db8::/32, 10.0.0.0/8");
+    canonical(
+        "source",
+        "192.0.2.1/32, 2001:0db8::/32 10.0.0.0/8",
+        "192.0.2.1, 2001:db8::/32, 10.0.0.0/8",
+    );
     canonical("source", "192.0.2.1 192.0.2.1", "192.0.2.1");
     canonical("source", "", "");
     refused("source", "192.168.1.5/24", "host_bits_set");
@@ -159,7 +159,10 @@ fn source_host_bits_message_names_the_network() {
     let (actor, target) = (admin(), alice());
     let outcome = Call::new(&actor, &target).run("id=11;source=10.1.2.3/8");
     let report = outcome.unwrap_err();
-    assert_eq!(report.errors()[0].message(), "10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?");
+    assert_eq!(
+        report.errors()[0].message(),
+        "10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?"
+    );
 }
 
 const RSA: &str = include_str!("data/rsa4096.pub.asc");
@@ -174,10 +177,22 @@ fn public_key() {
     canonical("public_key", "", "");
     refused("public_key", SECRET, "private_key_block");
     refused("public_key", "hello", "invalid_armor");
-    refused("public_key", &ED25519.replace("-----END PGP PUBLIC KEY BLOCK-----", ""), "invalid_armor");
+    refused(
+        "public_key",
+        &ED25519.replace("-----END PGP PUBLIC KEY BLOCK-----", ""),
+        "invalid_armor",
+    );
     // Drop the blank line after the BEGIN line.
-    refused("public_key", &ED25519.replacen("\n\n", "\n", 1), "invalid_armor");
-    refused("public_key", &"x".repeat(64 * 1024 + 1), "public_key_too_large");
+    refused(
+        "public_key",
+        &ED25519.replacen("\n\n", "\n", 1),
+        "invalid_armor",
+    );
+    refused(
+        "public_key",
+        &"x".repeat(64 * 1024 + 1),
+        "public_key_too_large",
+    );
 }
 
 #[test]
@@ -197,10 +212,16 @@ fn public_key_checksum_and_packet() {
         .take_while(|l| !l.starts_with('=') && !l.starts_with("-----"))
         .collect::<Vec<_>>()
         .join("\n");
-    let disguised = format!("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n{secret_body}\n-----END PGP PUBLIC KEY BLOCK-----");
+    let disguised = format!(
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n{secret_body}\n-----END PGP PUBLIC KEY BLOCK-----"
+    );
     refused("public_key", &disguised, "private_key_block");
     // A user-id packet (tag 13) first: "tA" is 0xB4 0x0., old format tag 13.
-    refused("public_key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\ntAFB\n-----END PGP PUBLIC KEY BLOCK-----", "not_public_key");
+    refused(
+        "public_key",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\ntAFB\n-----END PGP PUBLIC KEY BLOCK-----",
+        "not_public_key",
+    );
 }
 
 #[test]
@@ -215,7 +236,7 @@ fn role() {
 #[track_caller]
 fn canonical_role(value: &str, expected: u64) {
     let (actor, target) = (admin(), alice());
-    let outcome = Call::new(&actor, &target).run(&format!("id=11;role={}", encode(value)));
+    let outcome = Call::new(&actor, &target).run(&format!("id=11;role={}", common::encode(value)));
     assert_eq!(common::assert_accepted(&outcome).role, expected);
 }
 
@@ -230,27 +251,39 @@ fn password() {
         ("ALICE", Some("too_short")),
         ("tab\there!", Some("control_character")),
     ] {
-        let outcome = call.run(&format!("id=11;password={}", encode(value)));
+        let outcome = call.run(&format!("id=11;password={}", common::encode(value)));
         match expected {
             None => assert!(matches!(outcome, Ok(Accepted::Ready(_))), "{value:?}"),
             Some(code) => assert_refused(&outcome, &[("400", "password", code)]),
         }
     }
-    assert_refused(&call.run(&format!("id=11;password={}", "p".repeat(129))), &[("400", "password", "too_long")]);
+    assert_refused(
+        &call.run(&format!("id=11;password={}", "p".repeat(129))),
+        &[("400", "password", "too_long")],
+    );
 }
 
 #[test]
 fn password_may_not_be_the_username() {
-    let target = Person { username: "alice.smith".into(), ..alice() };
+    let target = Person {
+        username: "alice.smith".into(),
+        ..alice()
+    };
     let actor = admin();
     let call = Call::new(&actor, &target);
-    assert_refused(&call.run("id=11;password=Alice.Smith"), &[("400", "password", "password_matches_username")]);
+    assert_refused(
+        &call.run("id=11;password=Alice.Smith"),
+        &[("400", "password", "password_matches_username")],
+    );
     // Against the new username when it changes too.
     assert_refused(
         &call.run("id=11;username=newname1;password=NEWNAME1"),
         &[("400", "password", "password_matches_username")],
     );
-    assert!(call.run("id=11;username=newname1;password=alice.smith").is_ok());
+    assert!(
+        call.run("id=11;username=newname1;password=alice.smith")
+            .is_ok()
+    );
 }
 
 #[test]
@@ -266,11 +299,14 @@ fn an_echoed_form_changes_nothing_even_with_legacy_values() {
     let query = "id=11;country=UK;timezone=GMT%2B1;email=not+an+address;source=192.168.1.5%2F24;\
                  username=alice;forename=Alice;title=+Ms+;role=4;language=en-GB";
     let outcome = Call::new(&actor, &legacy).run(query);
-    let Ok(Accepted::Ready(update)) = outcome else { panic!("refused: {outcome:?}") };
+    let Ok(Accepted::Ready(update)) = outcome else {
+        panic!("refused: {outcome:?}")
+    };
     assert!(update.is_empty());
     assert_eq!(update.apply(), legacy);
     // Canonically equal also counts as unchanged.
     let target = alice();
-    let outcome = Call::new(&actor, &target).run("id=11;country=gb;timezone=europe/london;language=EN_gb");
+    let outcome =
+        Call::new(&actor, &target).run("id=11;country=gb;timezone=europe/london;language=EN_gb");
     assert!(outcome.unwrap().update().is_empty());
 }

@@ -43,10 +43,14 @@ impl FromStr for DateFormat {
     /// `empty_value`, `invalid_date_format`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        [DateFormat::DayMonthYear, DateFormat::MonthDayYear, DateFormat::YearMonthDay]
-            .into_iter()
-            .find(|format| format.as_str().eq_ignore_ascii_case(s))
-            .ok_or(ErrorKind::InvalidDateFormat {})
+        [
+            DateFormat::DayMonthYear,
+            DateFormat::MonthDayYear,
+            DateFormat::YearMonthDay,
+        ]
+        .into_iter()
+        .find(|format| format.as_str().eq_ignore_ascii_case(s))
+        .ok_or(ErrorKind::InvalidDateFormat {})
     }
 }
 
@@ -64,7 +68,11 @@ mod tests {
             ("DD-MM-YYYY", None),
             ("d/m/y", None),
         ] {
-            assert_eq!(input.parse::<DateFormat>().ok().map(DateFormat::as_str), expected, "{input:?}");
+            assert_eq!(
+                input.parse::<DateFormat>().ok().map(DateFormat::as_str),
+                expected,
+                "{input:?}"
+            );
         }
     }
 }

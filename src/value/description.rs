@@ -52,9 +52,16 @@ mod tests {
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
             let got = input.parse::<Description>();
-            assert_eq!(got.as_ref().map(Description::as_str), expected.as_ref().map(|s| *s), "{input:?}");
+            assert_eq!(
+                got.as_ref().map(Description::as_str).map_err(Clone::clone),
+                expected,
+                "{input:?}"
+            );
         }
         assert!("x".repeat(1024).parse::<Description>().is_ok());
-        assert_eq!("x".repeat(1025).parse::<Description>(), Err(ErrorKind::TooLong { max: 1024 }));
+        assert_eq!(
+            "x".repeat(1025).parse::<Description>(),
+            Err(ErrorKind::TooLong { max: 1024 })
+        );
     }
 }

@@ -47,7 +47,8 @@ impl FromStr for Language {
         } else {
             Cow::Borrowed(s)
         };
-        let tag = LanguageTag::parse_and_normalize(&s).map_err(|_| ErrorKind::InvalidLanguage {})?;
+        let tag =
+            LanguageTag::parse_and_normalize(&s).map_err(|_| ErrorKind::InvalidLanguage {})?;
         let language = tag.primary_language();
         if (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic()) {
             Ok(Language(tag))

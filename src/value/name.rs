@@ -28,7 +28,9 @@ impl FromStr for PersonName {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = plain::plain_text(s, PersonName::MAX)?;
         let allowed = |c: char| {
-            c.is_alphabetic() || is_combining_mark(c) || matches!(c, ' ' | '\'' | '’' | '-' | '.' | ',')
+            c.is_alphabetic()
+                || is_combining_mark(c)
+                || matches!(c, ' ' | '\'' | '’' | '-' | '.' | ',')
         };
         if text.chars().all(allowed) {
             Ok(PersonName(text))
@@ -60,8 +62,15 @@ mod tests {
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
             let got = input.parse::<PersonName>();
-            assert_eq!(got.as_ref().map(PersonName::as_str), expected.as_ref().map(|s| *s), "{input:?}");
+            assert_eq!(
+                got.as_ref().map(PersonName::as_str).map_err(Clone::clone),
+                expected,
+                "{input:?}"
+            );
         }
-        assert_eq!("a".repeat(65).parse::<PersonName>(), Err(ErrorKind::TooLong { max: 64 }));
+        assert_eq!(
+            "a".repeat(65).parse::<PersonName>(),
+            Err(ErrorKind::TooLong { max: 64 })
+        );
     }
 }

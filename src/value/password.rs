@@ -66,11 +66,21 @@ mod tests {
             ("", Err(ErrorKind::TooShort { min: 8 })),
             ("tab\there!", Err(ErrorKind::ControlCharacter {})),
         ] {
-            assert_eq!(Password::new(input, 8, 128).map(|_| ()), expected, "{input:?}");
+            assert_eq!(
+                Password::new(input, 8, 128).map(|_| ()),
+                expected,
+                "{input:?}"
+            );
         }
         assert!(Password::new(&"p".repeat(128), 8, 128).is_ok());
-        assert_eq!(Password::new(&"p".repeat(129), 8, 128).unwrap_err(), ErrorKind::TooLong { max: 128 });
-        assert_eq!(Password::new(" spaces kept ", 8, 128).unwrap().expose(), " spaces kept ");
+        assert_eq!(
+            Password::new(&"p".repeat(129), 8, 128).unwrap_err(),
+            ErrorKind::TooLong { max: 128 }
+        );
+        assert_eq!(
+            Password::new(" spaces kept ", 8, 128).unwrap().expose(),
+            " spaces kept "
+        );
     }
 
     #[test]

@@ -76,7 +76,11 @@ mod tests {
 
     #[track_caller]
     fn plain(input: &str, max: usize, expected: Result<&str, ErrorKind>) {
-        assert_eq!(plain_text(input, max).as_deref(), expected.as_ref().map(|s| *s), "{input:?}");
+        assert_eq!(
+            plain_text(input, max),
+            expected.map(str::to_owned),
+            "{input:?}"
+        );
     }
 
     #[test]

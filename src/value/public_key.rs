@@ -33,16 +33,22 @@ impl FromStr for PublicKey {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
         if s.len() > Self::MAX_BYTES {
-            return Err(ErrorKind::PublicKeyTooLarge { max_bytes: Self::MAX_BYTES });
+            return Err(ErrorKind::PublicKeyTooLarge {
+                max_bytes: Self::MAX_BYTES,
+            });
         }
         let mut lines = s.lines().map(str::trim);
         if s.lines().any(|line| line.trim() == BEGIN_PRIVATE) {
             return Err(ErrorKind::PrivateKeyBlock {});
         }
         let armor = ErrorKind::InvalidArmor {};
-        crate::value::plain::check_characters(s, |c| c == '\n' || c == '\r').map_err(|_| armor.clone())?;
+        crate::value::plain::check_characters(s, |c| c == '\n' || c == '\r')
+            .map_err(|_| armor.clone())?;
         // A carriage return only as part of CRLF.
-        let lone_cr = s.bytes().zip(s.bytes().skip(1).chain([0])).any(|(b, next)| b == b'\r' && next != b'\n');
+        let lone_cr = s
+            .bytes()
+            .zip(s.bytes().skip(1).chain([0]))
+            .any(|(b, next)| b == b'\r' && next != b'\n');
         if lone_cr || !s.is_ascii() || lines.next() != Some(BEGIN) {
             return Err(armor);
         }
@@ -111,9 +117,9 @@ fn crc24(data: &[u8]) -> u32 {
     const POLY: u32 = 0x0186_4CFB;
     const TABLE: [u32; 256] = {
         let mut table = [0; 256];
-        let mut i = 0;
+        let mut i: u32 = 0;
         while i < 256 {
-            let mut crc = (i as u32) << 16;
+            let mut crc = i << 16;
             let mut bit = 0;
             while bit < 8 {
                 crc <<= 1;
@@ -122,7 +128,7 @@ fn crc24(data: &[u8]) -> u32 {
                 }
                 bit += 1;
             }
-            table[i] = crc & 0x00FF_FFFF;
+            table[i as usize] = crc & 0x00FF_FFFF;
             i += 1;
         }
         table

@@ -31,6 +31,8 @@ impl FromStr for RoleId {
     /// `empty_value`, `invalid_role`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        crate::value::parse_id(s).map(RoleId).ok_or(ErrorKind::InvalidRole {})
+        crate::value::parse_id(s)
+            .map(RoleId)
+            .ok_or(ErrorKind::InvalidRole {})
     }
 }

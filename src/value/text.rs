@@ -47,9 +47,21 @@ mod tests {
     fn limits() {
         assert_eq!("  Mrs ".parse::<Title>().unwrap().as_str(), "Mrs");
         assert_eq!("x".repeat(64).parse::<Title>().unwrap().as_str().len(), 64);
-        assert_eq!("x".repeat(65).parse::<Title>(), Err(ErrorKind::TooLong { max: 64 }));
-        assert_eq!("x".repeat(128).parse::<Company>().unwrap().as_str().len(), 128);
-        assert_eq!("x".repeat(129).parse::<Company>(), Err(ErrorKind::TooLong { max: 128 }));
-        assert_eq!("Acme\u{200F}".parse::<Company>(), Err(ErrorKind::InvisibleCharacter {}));
+        assert_eq!(
+            "x".repeat(65).parse::<Title>(),
+            Err(ErrorKind::TooLong { max: 64 })
+        );
+        assert_eq!(
+            "x".repeat(128).parse::<Company>().unwrap().as_str().len(),
+            128
+        );
+        assert_eq!(
+            "x".repeat(129).parse::<Company>(),
+            Err(ErrorKind::TooLong { max: 128 })
+        );
+        assert_eq!(
+            "Acme\u{200F}".parse::<Company>(),
+            Err(ErrorKind::InvisibleCharacter {})
+        );
     }
 }

@@ -51,8 +51,18 @@ mod tests {
 
     #[test]
     fn formats() {
-        for (input, expected) in [("12", Some("12")), (" 24 ", Some("24")), ("24h", None), ("012", None), ("0", None)] {
-            assert_eq!(input.parse::<TimeFormat>().ok().map(TimeFormat::as_str), expected, "{input:?}");
+        for (input, expected) in [
+            ("12", Some("12")),
+            (" 24 ", Some("24")),
+            ("24h", None),
+            ("012", None),
+            ("0", None),
+        ] {
+            assert_eq!(
+                input.parse::<TimeFormat>().ok().map(TimeFormat::as_str),
+                expected,
+                "{input:?}"
+            );
         }
     }
 }

@@ -57,7 +57,10 @@ mod tests {
             ("europe/london", Some("Europe/London")),
             (" AMERICA/NEW_YORK ", Some("America/New_York")),
             ("UTC", Some("UTC")),
-            ("america/argentina/buenos_aires", Some("America/Argentina/Buenos_Aires")),
+            (
+                "america/argentina/buenos_aires",
+                Some("America/Argentina/Buenos_Aires"),
+            ),
             ("Europe/Londn", None),
             ("London", None),
             ("+01:00", None),

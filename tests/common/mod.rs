@@ -110,7 +110,7 @@ impl<'a> Call<'a> {
         }
     }
 
-    pub fn run<'p>(&self, query: &str) -> Result<Accepted<'a>, Report> {
+    pub fn run(&self, query: &str) -> Result<Accepted<'a>, Report> {
         let request = Request::parse(query).expect("request refused as a whole");
         self.run_request(&request)
     }
@@ -122,7 +122,13 @@ impl<'a> Call<'a> {
         if let Some(ip) = self.request_ip {
             context = context.with_request_ip(ip);
         }
-        decide(self.target, &actor(self.actor), request, &context, &self.policy)
+        decide(
+            self.target,
+            &actor(self.actor),
+            request,
+            &context,
+            &self.policy,
+        )
     }
 }
 
@@ -131,7 +137,13 @@ pub fn triples(report: &Report) -> Vec<(String, String, &'static str)> {
     report
         .errors()
         .iter()
-        .map(|e| (e.status().to_string(), e.key().to_owned(), e.code().as_str()))
+        .map(|e| {
+            (
+                e.status().to_string(),
+                e.key().to_owned(),
+                e.code().as_str(),
+            )
+        })
         .collect()
 }
 
@@ -139,10 +151,16 @@ pub fn triples(report: &Report) -> Vec<(String, String, &'static str)> {
 #[track_caller]
 pub fn assert_refused(outcome: &Result<Accepted<'_>, Report>, expected: &[(&str, &str, &str)]) {
     match outcome {
-        Ok(accepted) => panic!("accepted, expected {expected:?}: {:?}", accepted.update().changes()),
+        Ok(accepted) => panic!(
+            "accepted, expected {expected:?}: {:?}",
+            accepted.update().changes()
+        ),
         Err(report) => {
             let got = triples(report);
-            let got: Vec<(&str, &str, &str)> = got.iter().map(|(s, k, c)| (s.as_str(), k.as_str(), *c)).collect();
+            let got: Vec<(&str, &str, &str)> = got
+                .iter()
+                .map(|(s, k, c)| (s.as_str(), k.as_str(), *c))
+                .collect();
             assert_eq!(got, expected);
         }
     }
@@ -156,4 +174,18 @@ pub fn assert_accepted(outcome: &Result<Accepted<'_>, Report>) -> Person {
         Ok(Accepted::Validated(update)) => update.person().clone(),
         Err(report) => panic!("refused: {}", Envelope::refused(report).to_json()),
     }
+}
+
+/// Percent-encodes everything but letters and digits, for building query strings.
+pub fn encode(value: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }

@@ -1,0 +1,257 @@
+//! The outcome: envelopes byte for byte, error order, validation only, apply, the
+//! audit diff and the obligations.
+
+mod common;
+
+use common::{Call, admin, alice, assert_refused, owner};
+use enswitch_people::{Accepted, Envelope, ErrorCode, Field, Obligation, Person, Report, Status};
+
+fn envelope(outcome: &Result<Accepted<'_>, Report>) -> String {
+    Envelope::of(outcome).to_json()
+}
+
+#[test]
+fn success_envelopes() {
+    let (actor, target) = (admin(), alice());
+    let call = Call::new(&actor, &target);
+    assert_eq!(
+        envelope(&call.run("id=11;title=Dr")),
+        r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#
+    );
+    assert_eq!(
+        envelope(&call.run("id=11;title=Dr;validation=1")),
+        r#"{"responses":[{"code":"201","key":"","message":"Input passed validation."}]}"#
+    );
+}
+
+#[test]
+fn refusal_envelope_order() {
+    let me = alice();
+    let mut call = Call::new(&me, &me);
+    call.plan_forbids = [Field::Title].into();
+    let outcome = call.run("id=11;title=Dr;role=3;timezone=nowhere;username=x;country=UK");
+    assert_eq!(
+        envelope(&outcome),
+        concat!(
+            r#"{"responses":["#,
+            r#"{"code":"402","key":"role","message":"Your role does not allow this."},"#,
+            r#"{"code":"402","key":"username","message":"Your role does not allow this."},"#,
+            r#"{"code":"403","key":"title","message":"Your rate plan does not allow this."},"#,
+            r#"{"code":"400","key":"country","message":"The country must be an assigned two-letter ISO 3166-1 code, such as GB (not UK) or US."},"#,
+            r#"{"code":"400","key":"timezone","message":"The time zone must be an IANA name such as Europe/London, or empty for the default."}"#,
+            r#"]}"#
+        )
+    );
+}
+
+#[test]
+fn not_found_is_alone() {
+    let (actor, target) = (admin(), common::carol());
+    let outcome = Call::new(&actor, &target).run("id=21;colour=red;title=a;title=b;timezone=x");
+    assert_eq!(
+        envelope(&outcome),
+        r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#
+    );
+}
+
+#[test]
+fn whole_request_refusal() {
+    let e = enswitch_people::Request::from_json("{").unwrap_err();
+    assert_eq!(
+        Envelope::refused(&Report::from(e)).to_json(),
+        r#"{"responses":[{"code":"400","key":"","message":"The request is not a well-formed JSON object; send {\"name\": value, …}."}]}"#
+    );
+}
+
+#[test]
+fn validation_only_changes_nothing() {
+    let (actor, target) = (admin(), alice());
+    let outcome = Call::new(&actor, &target)
+        .run("id=11;title=Dr;validation=1")
+        .unwrap();
+    let Accepted::Validated(update) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(outcome.status(), Status::VALIDATED);
+    assert_eq!(update.changes().len(), 1);
+    // Errors are still reported with validation=1.
+    assert_refused(
+        &Call::new(&actor, &target).run("id=11;title=a%09b;validation=1"),
+        &[("400", "title", "control_character")],
+    );
+    assert_refused(
+        &Call::new(&actor, &target).run("id=11;validation=yes"),
+        &[("400", "validation", "invalid_validation")],
+    );
+}
+
+#[test]
+fn apply_changes_only_what_was_sent() {
+    let (actor, target) = (admin(), alice());
+    let outcome = Call::new(&actor, &target)
+        .run("id=11;title=;timezone=asia/tokyo;role=3")
+        .unwrap();
+    let Accepted::Ready(update) = outcome else {
+        panic!()
+    };
+    let after = update.apply();
+    assert_eq!(
+        after,
+        Person {
+            title: String::new(),
+            timezone: "Asia/Tokyo".into(),
+            role: 3,
+            ..alice()
+        }
+    );
+}
+
+#[test]
+fn diff_redacts_the_password() {
+    let (actor, target) = (admin(), alice());
+    let outcome = Call::new(&actor, &target)
+        .run("id=11;password=swordfish99;forename=Beth;role=3")
+        .unwrap();
+    let diff = outcome.update().diff();
+    let rows: Vec<(&str, &str, &str)> = diff
+        .iter()
+        .map(|d| (d.field.as_str(), &*d.old, &*d.new))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("forename", "Alice", "Beth"),
+            ("password", "********", "********"),
+            ("role", "4", "3")
+        ]
+    );
+    let json = serde_json::to_string(&diff).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"field":"forename","old":"Alice","new":"Beth"},{"field":"password","old":"********","new":"********"},{"field":"role","old":"4","new":"3"}]"#
+    );
+    let debug = format!(
+        "{outcome:?} {:?} {:?}",
+        outcome.update().obligations(),
+        outcome.update().changes()
+    );
+    assert!(!debug.contains("swordfish99"), "{debug}");
+}
+
+#[test]
+fn obligations() {
+    let (actor, target) = (owner(), alice());
+    let call = Call::new(&actor, &target);
+    let names = |query: &str| -> Vec<&'static str> {
+        let outcome = call.run(query).unwrap();
+        outcome
+            .update()
+            .obligations()
+            .iter()
+            .map(Obligation::name)
+            .collect()
+    };
+    assert_eq!(names("id=11;title=Dr"), Vec::<&str>::new());
+    assert_eq!(
+        names("id=11;username=alice2"),
+        ["check_username_unique", "notify_person"]
+    );
+    assert_eq!(
+        names("id=11;password=swordfish99"),
+        ["hash_password", "notify_person", "end_sessions"]
+    );
+    assert_eq!(
+        names("id=11;email=new@x.org"),
+        ["verify_email", "notify_person"]
+    );
+    assert_eq!(names("id=11;email="), ["notify_person"]);
+    assert_eq!(names("id=11;role=3"), ["end_sessions"]);
+    assert_eq!(names("id=11;source=10.0.0.0/8"), ["end_sessions"]);
+}
+
+#[test]
+fn verify_only_new_addresses_and_read_the_password_only_there() {
+    let (actor, target) = (owner(), alice());
+    let outcome = Call::new(&actor, &target)
+        .run("id=11;email=ALICE@acme.example,new@x.org;password=swordfish99")
+        .unwrap();
+    let obligations = outcome.update().obligations();
+    assert!(obligations.contains(&Obligation::VerifyEmail(vec!["new@x.org"])));
+    let password = obligations.iter().find_map(|o| match o {
+        Obligation::HashPassword(hash) => Some(hash.password()),
+        _ => None,
+    });
+    assert_eq!(password, Some("swordfish99"));
+}
+
+#[test]
+fn messages_never_hold_a_password() {
+    let (actor, target) = (admin(), alice());
+    for password in ["alice", "ALICE", "x\u{7}yzzyxyzzy", &"p".repeat(200)] {
+        let query = format!("id=11;password={}", password.replace('\u{7}', "%07"));
+        let report = Call::new(&actor, &target).run(&query).unwrap_err();
+        let json = Envelope::refused(&report).to_json();
+        assert!(!json.contains(password), "{json}");
+        assert!(!format!("{report:?} {report}").contains(password));
+    }
+}
+
+#[test]
+fn every_code_is_snake_case_and_unique() {
+    let mut seen = std::collections::BTreeSet::new();
+    for code in ErrorCode::ALL {
+        let s = code.as_str();
+        assert!(
+            s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "{s}"
+        );
+        assert!(seen.insert(s), "{s} twice");
+    }
+}
+
+#[test]
+fn fixed_messages() {
+    use enswitch_people::ErrorKind as K;
+    for (kind, status, message) in [
+        (
+            K::AuthenticationFailed {},
+            "401",
+            "The authentication details provided are invalid.",
+        ),
+        (
+            K::FunctionNotPermitted {},
+            "402",
+            "Your role does not allow this.",
+        ),
+        (
+            K::NotSelfService {},
+            "402",
+            "Your role does not allow this.",
+        ),
+        (K::OwnRole {}, "402", "Your role does not allow this."),
+        (
+            K::RoleAboveActor {},
+            "402",
+            "Your role does not allow this.",
+        ),
+        (
+            K::PlanForbids {},
+            "403",
+            "Your rate plan does not allow this.",
+        ),
+        (
+            K::PersonNotFound {},
+            "404",
+            "The person does not exist, or you do not have permission to update them.",
+        ),
+    ] {
+        assert_eq!(
+            (
+                kind.status().to_string().as_str(),
+                kind.to_string().as_str()
+            ),
+            (status, message)
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Parsing requests: both formats, duplicates, unknown names, bad values, the bounds.
+
+mod common;
+
+use common::{Call, admin, alice, assert_refused};
+use enswitch_people::{ErrorCode, Field, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request};
+
+/// The `(key, code)` problems a request has after parsing.
+#[track_caller]
+fn problems(request: &Request<'_>, expected: &[(&str, &str)]) {
+    let got: Vec<(String, &str)> = request
+        .problems()
+        .map(|e| (e.key().to_owned(), e.code().as_str()))
+        .collect();
+    let got: Vec<(&str, &str)> = got.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn query_strings() {
+    let r = Request::from_query(
+        "auth_username=admin;auth_password=p%3Bw&id=123;title=Dr+No;email=a%40b.org",
+    )
+    .unwrap();
+    assert_eq!(r.auth_username(), Some("admin"));
+    assert_eq!(r.auth_password(), Some("p;w"));
+    assert_eq!(r.id(), Some("123"));
+    assert_eq!(r.person_id(), Ok(123));
+    assert_eq!(r.value(Field::Title), Some("Dr No"));
+    assert_eq!(r.value(Field::Email), Some("a@b.org"));
+    assert_eq!(r.value(Field::Username), None);
+    problems(&r, &[]);
+    // Empty pairs are skipped; a pair without "=" has the empty value.
+    let r = Request::from_query(";;id=1;;fax;&").unwrap();
+    assert_eq!(r.value(Field::Fax), Some(""));
+    problems(&r, &[]);
+}
+
+#[test]
+fn names_are_case_sensitive() {
+    let r = Request::from_query("id=1;Title=Dr").unwrap();
+    problems(&r, &[("Title", "unknown_parameter")]);
+}
+
+#[test]
+fn duplicates_are_refused_never_last_one_wins() {
+    let r = Request::from_query("id=1;title=a;title=b;title=c;id=2").unwrap();
+    problems(
+        &r,
+        &[
+            ("title", "duplicate_parameter"),
+            ("id", "duplicate_parameter"),
+        ],
+    );
+    assert_eq!(r.value(Field::Title), None);
+    let r = Request::from_json(r#"{"id": 1, "title": "a", "title": "b"}"#).unwrap();
+    problems(&r, &[("title", "duplicate_parameter")]);
+    // "+" and "%20" decode alike, so these are the same name.
+    let r = Request::from_query("id=1;ti%74le=a;title=b").unwrap();
+    problems(&r, &[("title", "duplicate_parameter")]);
+}
+
+#[test]
+fn unknown_names_once_each() {
+    let r = Request::from_query("id=1;colour=red;colour=blue;size=9").unwrap();
+    problems(
+        &r,
+        &[
+            ("colour", "unknown_parameter"),
+            ("size", "unknown_parameter"),
+        ],
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let r = Request::from_query("id=1;title=%FF;%C3=x").unwrap();
+    problems(
+        &r,
+        &[("title", "invalid_utf8"), ("%C3", "unknown_parameter")],
+    );
+    let r = Request::from_query_bytes(b"id=1;title=\xFF").unwrap();
+    problems(&r, &[("title", "invalid_utf8")]);
+}
+
+#[test]
+fn json_values() {
+    let r = Request::from_json(
+        r#"{"id": 123, "timezone": "Europe/London", "extension": 42, "validation": true}"#,
+    )
+    .unwrap();
+    assert_eq!(r.person_id(), Ok(123));
+    assert_eq!(r.value(Field::Extension), Some("42"));
+    assert_eq!(r.validation(), Some("1"));
+    let r = Request::from_json(r#"{"id": 1, "validation": false}"#).unwrap();
+    assert_eq!(r.validation(), Some("0"));
+    let r = Request::from_json(
+        r#"{"id": 1, "title": null, "forename": 1.5, "surname": [1], "company": {"a": 1}, "fax": true, "mobile": -7}"#,
+    )
+    .unwrap();
+    problems(
+        &r,
+        &[
+            ("company", "invalid_type"),
+            ("fax", "invalid_type"),
+            ("forename", "invalid_type"),
+            ("surname", "invalid_type"),
+            ("title", "invalid_type"),
+        ],
+    );
+    assert_eq!(r.value(Field::Mobile), Some("-7"));
+    let r = Request::from_json(r#"{"id": "12\u0033", "title": "Dr\nNo"}"#).unwrap();
+    assert_eq!(r.person_id(), Ok(123));
+    assert_eq!(r.value(Field::Title), Some("Dr\nNo"));
+}
+
+#[test]
+fn malformed_json_is_refused_as_a_whole() {
+    for input in [
+        r#"{"id": 1"#,
+        "[1, 2]",
+        r#""id""#,
+        r#"{"id": 1} x"#,
+        "{1: 2}",
+        r#"{"a": "\ud800"}"#,
+    ] {
+        let e = Request::from_json(input).unwrap_err();
+        assert_eq!(
+            (e.key(), e.code()),
+            ("", ErrorCode::MalformedJson),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn bounds() {
+    let at_limit = (0..MAX_PARAMETERS)
+        .map(|i| format!("p{i}=1;"))
+        .collect::<Vec<_>>()
+        .concat();
+    assert!(Request::from_query(&at_limit).is_ok());
+    let over = format!("{at_limit}one=more");
+    let e = Request::from_query(&over).unwrap_err();
+    assert_eq!(
+        (e.key(), e.code().as_str(), e.status().to_string()),
+        ("", "request_too_large", "400".to_owned())
+    );
+    let json = format!(
+        "{{{}}}",
+        (0..=MAX_PARAMETERS)
+            .map(|i| format!("\"p{i}\":1"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert_eq!(
+        Request::from_json(&json).unwrap_err().code(),
+        ErrorCode::RequestTooLarge
+    );
+    let big = format!("id=1;description={}", "x".repeat(MAX_REQUEST_BYTES));
+    assert_eq!(
+        Request::from_query(&big).unwrap_err().code(),
+        ErrorCode::RequestTooLarge
+    );
+    assert_eq!(
+        Request::parse(&format!("{{{big}")).unwrap_err().code(),
+        ErrorCode::RequestTooLarge
+    );
+}
+
+#[test]
+fn id_is_required_and_must_match() {
+    let (actor, target) = (admin(), alice());
+    let call = Call::new(&actor, &target);
+    assert_refused(&call.run("title=Dr"), &[("400", "id", "missing_parameter")]);
+    assert_refused(&call.run("id=abc"), &[("400", "id", "invalid_id")]);
+    assert_refused(&call.run("id=0"), &[("400", "id", "invalid_id")]);
+    assert_refused(&call.run("id=12"), &[("400", "id", "id_mismatch")]);
+    assert_refused(
+        &call.run("id=11;id=11"),
+        &[("400", "id", "duplicate_parameter")],
+    );
+    assert!(call.run("id=+11+").is_ok());
+}
+
+#[test]
+fn problems_are_reported_with_everything_else() {
+    let (actor, target) = (admin(), alice());
+    let call = Call::new(&actor, &target);
+    assert_refused(
+        &call.run("id=11;colour=red;title=a;title=b;role=1;timezone=x;validation=2"),
+        &[
+            ("402", "role", "role_above_actor"),
+            ("400", "colour", "unknown_parameter"),
+            ("400", "timezone", "unknown_time_zone"),
+            ("400", "title", "duplicate_parameter"),
+            ("400", "validation", "invalid_validation"),
+        ],
+    );
+}
+
+#[test]
+fn unknown_parameters_may_be_ignored_by_policy() {
+    let (actor, target) = (admin(), alice());
+    let mut call = Call::new(&actor, &target);
+    call.policy = serde_json::from_str(r#"{"unknown_parameters": "ignore"}"#).unwrap();
+    assert!(call.run("id=11;colour=red;title=Dr").is_ok());
+}
+
+#[test]
+fn authentication_is_taken_out_never_validated() {
+    let (actor, target) = (admin(), alice());
+    let outcome = Call::new(&actor, &target).run("auth_username=%00;auth_password=;id=11");
+    assert!(outcome.unwrap().update().is_empty());
+}
+
+#[test]
+fn debug_hides_both_passwords() {
+    let r =
+        Request::from_query("auth_username=admin;auth_password=hunter22;id=1;password=swordfish1")
+            .unwrap();
+    let debug = format!("{r:?}");
+    assert!(
+        !debug.contains("hunter22") && !debug.contains("swordfish1"),
+        "{debug}"
+    );
+    assert!(debug.contains("admin"));
+}
+
+#[test]
+fn serializes_back_to_an_equal_request() {
+    for input in [
+        "auth_username=a%40b;auth_password=x%3By;id=7;title=Dr%20No;email=a@b.org,c@d.org;description=l1%0Al2",
+        "id=1;fax=;source=10.0.0.0/8%2010.1.0.0/16;forename=Zo%C3%AB",
+    ] {
+        let parsed = Request::from_query(input).unwrap();
+        assert_eq!(
+            Request::from_query(&parsed.to_query()).unwrap(),
+            parsed,
+            "{input}"
+        );
+        assert_eq!(
+            Request::from_json(&parsed.to_json()).unwrap(),
+            parsed,
+            "{input}"
+        );
+    }
+}
