@@ -1,0 +1,190 @@
+//! The `people_update` example, run as a user would: arguments, output lines, exit
+//! status. `cargo test` builds examples before it runs the tests.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn example() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    dir.join("examples")
+        .join(format!("people_update{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs the example; returns its exit code, stdout lines and stderr.
+fn run(args: &[&str]) -> (i32, Vec<String>, String) {
+    let output = Command::new(example())
+        .args(args)
+        .output()
+        .expect("the example is built by cargo test");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    (
+        output.status.code().unwrap(),
+        stdout.lines().map(str::to_owned).collect(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const OK: &str = r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#;
+
+#[test]
+fn a_user_updates_their_own_time_zone() {
+    let (code, lines, _) = run(&[
+        "--print-person",
+        "auth_username=alice;auth_password=secret;id=11;timezone=america/new_york;language=EN_us",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(lines[0], OK);
+    let person: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
+    assert_eq!(person["timezone"], "America/New_York");
+    assert_eq!(person["language"], "en-US");
+    assert_eq!(person["username"], "alice");
+    assert_eq!(lines.len(), 2);
+}
+
+#[test]
+fn json_requests_and_validation_only() {
+    let (code, lines, _) = run(&[
+        "--print-person",
+        r#"{"auth_username":"admin","id":11,"title":"Dr","validation":true}"#,
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        lines[0],
+        r#"{"responses":[{"code":"201","key":"","message":"Input passed validation."}]}"#
+    );
+    let person: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
+    assert_eq!(person["title"], "Ms", "201 prints the person unchanged");
+}
+
+#[test]
+fn refusals() {
+    for (args, expected) in [
+        (
+            &["auth_username=alice;id=11;username=root"][..],
+            r#"{"responses":[{"code":"402","key":"username","message":"Your role does not allow this."}]}"#,
+        ),
+        (
+            &["auth_username=reseller;id=21;public_key=x"],
+            r#"{"responses":[{"code":"403","key":"public_key","message":"Your rate plan does not allow this."}]}"#,
+        ),
+        (
+            &["auth_username=admin;id=21;title=Dr"],
+            r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#,
+        ),
+        (
+            &["auth_username=admin;id=999;title=Dr"],
+            r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#,
+        ),
+        (
+            &["auth_username=nobody;id=11"],
+            r#"{"responses":[{"code":"401","key":"","message":"The authentication details provided are invalid."}]}"#,
+        ),
+        (
+            &["id=11"],
+            r#"{"responses":[{"code":"401","key":"","message":"The authentication details provided are invalid."}]}"#,
+        ),
+        (
+            &["--from", "10.0.0.1", "auth_username=admin;id=11"],
+            r#"{"responses":[{"code":"401","key":"","message":"The authentication details provided are invalid."}]}"#,
+        ),
+        (
+            &[
+                "--from",
+                "192.0.2.9",
+                "auth_username=admin;id=10;source=10.0.0.0/8",
+            ],
+            r#"{"responses":[{"code":"400","key":"source","message":"This source list does not include the address you are connecting from, so it would lock you out."}]}"#,
+        ),
+        (
+            &["auth_username=admin"],
+            r#"{"responses":[{"code":"400","key":"id","message":"This parameter is required."}]}"#,
+        ),
+        (
+            &["{\"auth_username\":"],
+            r#"{"responses":[{"code":"400","key":"","message":"The request is not a well-formed JSON object; send {\"name\": value, …}."}]}"#,
+        ),
+    ] {
+        let (code, lines, _) = run(args);
+        assert_eq!((code, lines.len()), (1, 1), "{args:?}");
+        assert_eq!(lines[0], expected, "{args:?}");
+    }
+}
+
+#[test]
+fn a_request_too_large_is_refused_before_authentication() {
+    let query = format!("id=1;{}", "x=1;".repeat(200));
+    let (code, lines, _) = run(&[&query]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        [
+            r#"{"responses":[{"code":"400","key":"","message":"The request is too large: at most 100 parameters and 256 KiB are accepted."}]}"#
+        ]
+    );
+}
+
+#[test]
+fn a_directory_of_our_own() {
+    let dir = std::env::temp_dir().join(format!("people-update-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("directory.json");
+    std::fs::write(
+        &file,
+        r#"{"customers":[{"id":1},{"id":2,"parent":1,"plan_forbids":["title"]}],
+            "roles":[{"id":1,"name":"System owner","privileges":["system","wholesale","administrator","user"]},
+                     {"id":4,"name":"User","privileges":["user"]}],
+            "people":[{"id":"1","customer":1,"role":1,"username":"root"},
+                      {"id":10,"customer":"2","role":4,"username":"alice","country":"GB","email":"a@x.org"}],
+            "policy":{"require_email":true}}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (code, lines, _) = run(&[
+        "--directory",
+        path,
+        "--print-person",
+        "auth_username=root;id=10;country=fr",
+    ]);
+    assert_eq!((code, lines[0].as_str()), (0, OK));
+    assert!(lines[1].contains(r#""country":"FR""#), "{}", lines[1]);
+    assert!(
+        lines[1].contains(r#""title":"""#),
+        "a missing field is empty: {}",
+        lines[1]
+    );
+    let (code, lines, _) = run(&[
+        "--directory",
+        path,
+        "auth_username=root;id=10;title=Dr;email=",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines[0],
+        r#"{"responses":[{"code":"403","key":"title","message":"Your rate plan does not allow this."},{"code":"400","key":"email","message":"An email address is required."}]}"#
+    );
+    std::fs::write(
+        &file,
+        r#"{"customers":[{"id":1,"parent":2},{"id":2,"parent":1}],"roles":[],"people":[]}"#,
+    )
+    .unwrap();
+    let (code, lines, stderr) = run(&["--directory", path, "id=1"]);
+    assert_eq!((code, lines.len()), (2, 0));
+    assert!(stderr.contains("cycle"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn usage_errors() {
+    for args in [
+        &[][..],
+        &["--bogus", "id=1"],
+        &["--from", "not-an-ip", "id=1"],
+        &["--directory", "/nonexistent/dir.json", "id=1"],
+        &["a", "b"],
+    ] {
+        let (code, lines, stderr) = run(args);
+        assert_eq!((code, lines.len()), (2, 0), "{args:?}");
+        assert!(stderr.contains("usage: people_update"), "{stderr}");
+    }
+}
