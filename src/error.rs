@@ -48,6 +48,13 @@ macro_rules! error_table {
             pub const fn status(self) -> Status {
                 match self { $( ErrorCode::$variant => Status::$status, )* }
             }
+
+            /// The English message with its parameters as `{name}` placeholders (and
+            /// literal braces doubled), as a translator would start from.
+            #[must_use]
+            pub const fn template(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $message, )* }
+            }
         }
 
         impl ErrorKind {

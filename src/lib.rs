@@ -75,3 +75,8 @@ pub use value::{
     PersonName, PhoneNumber, PublicKey, RoleId, SourceList, Text, TimeFormat, TimeZone, Title,
     Username,
 };
+
+/// The README's examples, compiled and run as doc-tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
