@@ -1,7 +1,5 @@
 //! Building a request with types, as a client does.
 
-use std::borrow::Cow;
-
 use crate::field::Field;
 use crate::request::{Param, Request};
 
@@ -29,13 +27,13 @@ macro_rules! setters {
         impl RequestBuilder {
             $(
                 #[doc = concat!("Sets `", stringify!($set), "`.")]
-                pub fn $set(self, value: impl Into<String>) -> RequestBuilder {
-                    self.field(Field::$field, value.into())
+                pub fn $set(self, value: impl AsRef<str>) -> RequestBuilder {
+                    self.field(Field::$field, value.as_ref())
                 }
                 $(
                     #[doc = concat!("Clears `", stringify!($set), "` (sends it empty).")]
                     pub fn $clear(self) -> RequestBuilder {
-                        self.field(Field::$field, String::new())
+                        self.field(Field::$field, "")
                     }
                 )?
             )*
@@ -68,34 +66,34 @@ setters! {
 impl RequestBuilder {
     pub(crate) fn new(id: u64) -> RequestBuilder {
         let mut request = Request::default();
-        request.set(Param::Id, Cow::Owned(id.to_string()));
+        request.set(Param::Id, &id.to_string());
         RequestBuilder { request }
     }
 
-    fn field(self, field: Field, value: String) -> RequestBuilder {
+    fn field(self, field: Field, value: &str) -> RequestBuilder {
         self.param(Param::Field(field), value)
     }
 
-    fn param(mut self, param: Param, value: String) -> RequestBuilder {
-        self.request.set(param, Cow::Owned(value));
+    fn param(mut self, param: Param, value: &str) -> RequestBuilder {
+        self.request.set(param, value);
         self
     }
 
     /// Sets the authentication parameters.
-    pub fn auth(self, username: impl Into<String>, password: impl Into<String>) -> RequestBuilder {
-        self.param(Param::AuthUsername, username.into())
-            .param(Param::AuthPassword, password.into())
+    pub fn auth(self, username: impl AsRef<str>, password: impl AsRef<str>) -> RequestBuilder {
+        self.param(Param::AuthUsername, username.as_ref())
+            .param(Param::AuthPassword, password.as_ref())
     }
 
     /// Sets `role` to a role id.
     pub fn role(self, id: u64) -> RequestBuilder {
-        self.field(Field::Role, id.to_string())
+        self.field(Field::Role, &id.to_string())
     }
 
     /// Asks only to check the input (`validation=1`): the answer is `201` and nothing
     /// changes.
     pub fn validation_only(self) -> RequestBuilder {
-        self.param(Param::Validation, "1".to_owned())
+        self.param(Param::Validation, "1")
     }
 
     /// The request.

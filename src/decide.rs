@@ -42,7 +42,12 @@ pub fn decide<'p>(
         context,
         policy,
         errors: Vec::new(),
-        changes: Vec::new(),
+        changes: Vec::with_capacity(
+            Field::ALL
+                .iter()
+                .filter(|f| request.value(**f).is_some())
+                .count(),
+        ),
     };
     decision.check_request(request);
     for field in Field::ALL {

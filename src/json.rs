@@ -1,19 +1,19 @@
 //! Reading a request from a JSON object, keeping repeated keys and bad values visible
 //! (a plain map would silently keep the last of a repeated key).
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, ErrorKind};
-use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, too_large};
+use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Text, too_large};
 
 pub(crate) fn read_object(input: &[u8]) -> Result<Request<'_>, Error> {
     let mut too_many = false;
     let mut de = serde_json::Deserializer::from_slice(input);
     let read = ObjectSeed {
         too_many: &mut too_many,
+        size: input.len(),
     }
     .deserialize(&mut de)
     .and_then(|request| de.end().map(|()| request));
@@ -26,6 +26,7 @@ pub(crate) fn read_object(input: &[u8]) -> Result<Request<'_>, Error> {
 
 struct ObjectSeed<'f> {
     too_many: &'f mut bool,
+    size: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
@@ -46,102 +47,119 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Request<'de>, A::Error> {
         let mut request = Request::default();
         let mut count = 0;
-        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+        while let Some(param) = map.next_key_seed(NameSeed)? {
             if count == MAX_PARAMETERS {
                 *self.too_many = true;
                 return Err(serde::de::Error::custom("too many parameters"));
             }
             count += 1;
-            let value = match map.next_value::<Scalar<'de>>()? {
-                Scalar::Text(text) => Ok(text),
-                Scalar::Bool(flag) if Param::from_name(&name) == Some(Param::Validation) => {
-                    Ok(Cow::Borrowed(if flag { "1" } else { "0" }))
-                }
-                Scalar::Bool(_) | Scalar::Other => Err(BadValue::Type),
-            };
-            request.accept(name, value);
+            let validation = param == Ok(Param::Validation);
+            let value = map.next_value_seed(ValueSeed {
+                request: &mut request,
+                validation,
+                size: self.size,
+            })?;
+            request.accept(param, value);
         }
         Ok(request)
     }
 }
 
-/// A JSON string, borrowed from the input when it has no escapes.
-struct Text<'de>(Cow<'de, str>);
+/// A key, looked up as it is read: a parameter, or the name of an unknown one.
+struct NameSeed;
 
-impl<'de> serde::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_str(ScalarVisitor)
-            .and_then(|scalar| match scalar {
-                Scalar::Text(text) => Ok(Text(text)),
-                _ => Err(serde::de::Error::custom("a key must be a string")),
-            })
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Result<Param, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
     }
 }
 
-/// A parameter's JSON value: text (strings, and integers as their decimal text), a
-/// boolean, or anything else, which is skipped and refused.
-enum Scalar<'de> {
-    Text(Cow<'de, str>),
-    Bool(bool),
-    Other,
-}
-
-impl<'de> serde::Deserialize<'de> for Scalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor)
-    }
-}
-
-struct ScalarVisitor;
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar<'de>;
+impl Visitor<'_> for NameSeed {
+    type Value = Result<Param, String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
+        f.write_str("a parameter name")
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Text(Cow::Borrowed(v)))
+    fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(Param::from_name(name).ok_or_else(|| name.to_owned()))
+    }
+}
+
+/// A parameter's value: text (strings, and integers as their decimal text, borrowed
+/// from the input when they have no escapes), `true`/`false` for `validation`; anything
+/// else is read past and refused.
+struct ValueSeed<'r, 'de> {
+    request: &'r mut Request<'de>,
+    validation: bool,
+    size: usize,
+}
+
+impl<'de> ValueSeed<'_, 'de> {
+    fn own(self, text: &str) -> Result<Text<'de>, BadValue> {
+        // A request's own text is never longer than its input: reserve once.
+        self.request.reserve(self.size);
+        Ok(self.request.own_text(text))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, 'de> {
+    type Value = Result<Text<'de>, BadValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
+    type Value = Result<Text<'de>, BadValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or an integer")
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Text(Cow::Owned(v.to_owned())))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Ok(Text::Input(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Text(Cow::Owned(v)))
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.own(v))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Text(Cow::Owned(v.to_string())))
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(self.own(&v.to_string()))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Text(Cow::Owned(v.to_string())))
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(self.own(&v.to_string()))
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(if self.validation {
+            Ok(Text::Input(if v { "1" } else { "0" }))
+        } else {
+            Err(BadValue::Type)
+        })
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Other)
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(BadValue::Type))
     }
 
-    fn visit_unit<E>(self) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Other)
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Err(BadValue::Type))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         // Nesting is bounded by serde_json's recursion limit.
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
+        Ok(Err(BadValue::Type))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
+        Ok(Err(BadValue::Type))
     }
 }

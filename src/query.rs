@@ -1,9 +1,9 @@
 //! The query-string splitter and form decoding (`application/x-www-form-urlencoded`),
 //! and the encoding a client sends.
 
-use std::borrow::Cow;
-
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
+
+use crate::request::Text;
 
 /// Splits a query string into `(name, value)` pairs on `;` and `&`, skipping empty
 /// pairs; a pair without `=` has the empty value. Nothing is decoded here.
@@ -18,24 +18,26 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
 }
 
 /// Decodes one name or value: `+` is a space and `%XX` a byte; the result must be
-/// UTF-8. Borrows when there is nothing to decode, which is the common case.
-pub(crate) fn decode(raw: &[u8]) -> Result<Cow<'_, str>, std::str::Utf8Error> {
+/// UTF-8. Borrows from the input when there is nothing to decode, which is the common
+/// case; otherwise decodes through `scratch` and appends the text to `own`, so that a
+/// whole request needs two buffers however many of its values are encoded.
+pub(crate) fn decode<'a>(
+    raw: &'a [u8],
+    scratch: &mut Vec<u8>,
+    own: &mut String,
+) -> Result<Text<'a>, std::str::Utf8Error> {
     if !raw.iter().any(|&b| b == b'+' || b == b'%') {
-        return std::str::from_utf8(raw).map(Cow::Borrowed);
+        return std::str::from_utf8(raw).map(Text::Input);
     }
-    let spaced: Cow<'_, [u8]> = if raw.contains(&b'+') {
-        Cow::Owned(
-            raw.iter()
-                .map(|&b| if b == b'+' { b' ' } else { b })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(raw)
-    };
-    let bytes: Vec<u8> = percent_decode(&spaced).collect();
-    String::from_utf8(bytes)
-        .map(Cow::Owned)
-        .map_err(|e| e.utf8_error())
+    scratch.clear();
+    // Split on '+' before decoding, so that "%2B" stays a plus sign.
+    for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
+        if i > 0 {
+            scratch.push(b' ');
+        }
+        scratch.extend(percent_decode(piece));
+    }
+    Ok(Text::own(own, std::str::from_utf8(scratch)?))
 }
 
 /// What a client percent-encodes: everything but letters, digits and `- . _ ~ @ : / ,`,
@@ -90,8 +92,13 @@ mod tests {
 
     #[track_caller]
     fn decodes(raw: &str, expected: Option<&str>) {
-        let got = decode(raw.as_bytes()).ok();
-        assert_eq!(got.as_deref(), expected, "decoding {raw:?}");
+        let mut own = String::new();
+        let got = decode(raw.as_bytes(), &mut Vec::new(), &mut own).ok();
+        assert_eq!(
+            got.map(|text| text.as_str(&own)),
+            expected,
+            "decoding {raw:?}"
+        );
     }
 
     #[test]
@@ -108,7 +115,10 @@ mod tests {
 
     #[test]
     fn borrows_when_nothing_to_decode() {
-        assert!(matches!(decode(b"Europe/London"), Ok(Cow::Borrowed(_))));
+        let mut own = String::new();
+        let text = decode(b"Europe/London", &mut Vec::new(), &mut own);
+        assert_eq!(text, Ok(Text::Input("Europe/London")));
+        assert!(own.is_empty());
     }
 
     #[test]

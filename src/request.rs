@@ -1,7 +1,6 @@
 //! The request: its parameters, parsed from a query string or a JSON object, or built
 //! with types.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{Error, ErrorKind};
@@ -77,11 +76,40 @@ pub(crate) enum BadValue {
     Type,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Where a value's text is: in the input, or in the request's own buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text<'a> {
+    Input(&'a str),
+    Own { start: usize, end: usize },
+}
+
+impl<'a> Text<'a> {
+    /// Appends `text` to `own` and refers to it there.
+    pub(crate) fn own(own: &mut String, text: &str) -> Text<'a> {
+        let start = own.len();
+        own.push_str(text);
+        Text::Own {
+            start,
+            end: own.len(),
+        }
+    }
+
+    pub(crate) fn as_str<'s>(self, own: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
+        match self {
+            Text::Input(text) => text,
+            Text::Own { start, end } => own.get(start..end).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Slot<'a> {
     #[default]
     Absent,
-    Value(Cow<'a, str>),
+    Value(Text<'a>),
     Bad(BadValue),
     Duplicate,
 }
@@ -94,19 +122,23 @@ enum Slot<'a> {
 /// UTF-8) for [`crate::decide`] to report with everything else; only a request that is
 /// refused as a whole is an `Err`.
 ///
+/// Two requests are equal when they hold the same parameters, whatever their encoding.
 /// `Debug` shows neither password.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Request<'a> {
     slots: [Slot<'a>; Param::COUNT],
     /// Names that are not parameters of `people/update`, once each, in order of arrival.
     unknown: Vec<String>,
+    /// Values that could not be borrowed from the input (decoded, unescaped, built).
+    own: String,
 }
 
 impl Default for Request<'_> {
     fn default() -> Self {
         Request {
-            slots: std::array::from_fn(|_| Slot::Absent),
+            slots: [Slot::Absent; Param::COUNT],
             unknown: Vec::new(),
+            own: String::new(),
         }
     }
 }
@@ -128,15 +160,29 @@ impl<'a> Request<'a> {
     pub fn from_query_bytes(input: &'a [u8]) -> Result<Request<'a>, Error> {
         check_size(input.len())?;
         let mut request = Request::default();
+        let mut scratch = Vec::new();
+        if input.iter().any(|&b| b == b'%' || b == b'+') {
+            // Decoded text is never longer than its encoding: one allocation each.
+            scratch.reserve(input.len());
+            request.own.reserve(input.len());
+        }
         for (count, (name, value)) in query::pairs(input).enumerate() {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            let value = query::decode(value).map_err(|_| BadValue::Utf8);
-            match query::decode(name) {
-                Ok(name) => request.accept(name, value),
-                Err(_) => request.accept_unknown(String::from_utf8_lossy(name).into_owned()),
-            }
+            let mark = request.own.len();
+            let param = match query::decode(name, &mut scratch, &mut request.own) {
+                Ok(name) => {
+                    let name = name.as_str(&request.own);
+                    Param::from_name(name).ok_or_else(|| name.to_owned())
+                }
+                Err(_) => Err(String::from_utf8_lossy(name).into_owned()),
+            };
+            // The name is looked up; only values are kept.
+            request.own.truncate(mark);
+            let value =
+                query::decode(value, &mut scratch, &mut request.own).map_err(|_| BadValue::Utf8);
+            request.accept(param, value);
         }
         Ok(request)
     }
@@ -178,11 +224,20 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Takes one parameter; `name` is already decoded.
-    pub(crate) fn accept(&mut self, name: Cow<'a, str>, value: Result<Cow<'a, str>, BadValue>) {
-        let Some(param) = Param::from_name(&name) else {
-            self.accept_unknown(name.into_owned());
-            return;
+    /// Takes one parameter: a known one, or the name of an unknown one.
+    pub(crate) fn accept(
+        &mut self,
+        param: Result<Param, String>,
+        value: Result<Text<'a>, BadValue>,
+    ) {
+        let param = match param {
+            Ok(param) => param,
+            Err(name) => {
+                if !self.unknown.contains(&name) {
+                    self.unknown.push(name);
+                }
+                return;
+            }
         };
         let slot = &mut self.slots[param.index()];
         *slot = match slot {
@@ -194,19 +249,23 @@ impl<'a> Request<'a> {
         };
     }
 
-    pub(crate) fn accept_unknown(&mut self, name: String) {
-        if !self.unknown.contains(&name) {
-            self.unknown.push(name);
-        }
+    /// Keeps a copy of `text` in the request's own buffer.
+    pub(crate) fn own_text(&mut self, text: &str) -> Text<'a> {
+        Text::own(&mut self.own, text)
     }
 
-    pub(crate) fn set(&mut self, param: Param, value: Cow<'a, str>) {
-        self.slots[param.index()] = Slot::Value(value);
+    /// Reserves room for `additional` bytes of values that cannot be borrowed.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.own.reserve(additional);
+    }
+
+    pub(crate) fn set(&mut self, param: Param, value: &str) {
+        self.slots[param.index()] = Slot::Value(self.own_text(value));
     }
 
     fn get(&self, param: Param) -> Option<&str> {
-        match &self.slots[param.index()] {
-            Slot::Value(value) => Some(value),
+        match self.slots[param.index()] {
+            Slot::Value(text) => Some(text.as_str(&self.own)),
             _ => None,
         }
     }
@@ -249,13 +308,13 @@ impl<'a> Request<'a> {
     /// `missing_parameter`, `duplicate_parameter`, `invalid_utf8`, `invalid_type` or
     /// `invalid_id`, each with key `id`.
     pub fn person_id(&self) -> Result<u64, Error> {
-        let kind = match &self.slots[Param::Id.index()] {
-            Slot::Value(raw) => match crate::value::parse_id(raw.trim()) {
+        let kind = match self.slots[Param::Id.index()] {
+            Slot::Value(raw) => match crate::value::parse_id(raw.as_str(&self.own).trim()) {
                 Some(id) => return Ok(id),
                 None => ErrorKind::InvalidId {},
             },
             Slot::Absent => ErrorKind::MissingParameter {},
-            Slot::Bad(bad) => bad_value(*bad),
+            Slot::Bad(bad) => bad_value(bad),
             Slot::Duplicate => ErrorKind::DuplicateParameter {},
         };
         Err(Error::new("id", kind))
@@ -266,9 +325,9 @@ impl<'a> Request<'a> {
     /// A missing or malformed `id` is not among them: see [`Request::person_id`].
     pub fn problems(&self) -> impl Iterator<Item = Error> + '_ {
         let slots = Param::ALL.iter().filter_map(|param| {
-            let kind = match &self.slots[param.index()] {
+            let kind = match self.slots[param.index()] {
                 Slot::Absent | Slot::Value(_) => return None,
-                Slot::Bad(bad) => bad_value(*bad),
+                Slot::Bad(bad) => bad_value(bad),
                 Slot::Duplicate => ErrorKind::DuplicateParameter {},
             };
             Some(Error::new(param.name(), kind))
@@ -326,18 +385,40 @@ impl<'a> Request<'a> {
     /// A copy that owns its values.
     #[must_use]
     pub fn into_owned(self) -> Request<'static> {
-        let slots = self.slots.map(|slot| match slot {
-            Slot::Absent => Slot::Absent,
-            Slot::Value(value) => Slot::Value(Cow::Owned(value.into_owned())),
-            Slot::Bad(bad) => Slot::Bad(bad),
-            Slot::Duplicate => Slot::Duplicate,
-        });
-        Request {
-            slots,
+        let mut owned = Request {
+            slots: [Slot::Absent; Param::COUNT],
             unknown: self.unknown,
+            own: String::new(),
+        };
+        for param in Param::ALL {
+            owned.slots[param.index()] = match self.slots[param.index()] {
+                Slot::Absent => Slot::Absent,
+                Slot::Value(text) => Slot::Value(owned.own_text(text.as_str(&self.own))),
+                Slot::Bad(bad) => Slot::Bad(bad),
+                Slot::Duplicate => Slot::Duplicate,
+            };
         }
+        owned
+    }
+
+    /// Each parameter's state, with values as text: what equality compares.
+    fn states(&self) -> impl Iterator<Item = (Option<&str>, Slot<'static>)> + '_ {
+        self.slots.iter().map(|slot| match *slot {
+            Slot::Value(text) => (Some(text.as_str(&self.own)), Slot::Absent),
+            Slot::Absent => (None, Slot::Absent),
+            Slot::Bad(bad) => (None, Slot::Bad(bad)),
+            Slot::Duplicate => (None, Slot::Duplicate),
+        })
     }
 }
+
+impl PartialEq for Request<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.unknown == other.unknown && self.states().eq(other.states())
+    }
+}
+
+impl Eq for Request<'_> {}
 
 fn bad_value(bad: BadValue) -> ErrorKind {
     match bad {

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use email_address::{EmailAddress, Options};
+use email_address::EmailAddress;
 
 use crate::error::ErrorKind;
 use crate::value::{plain, string_newtype};
@@ -16,14 +16,6 @@ pub(crate) const MAX_EMAILS: usize = 10;
 pub struct EmailList(String);
 
 string_newtype!(EmailList);
-
-const OPTIONS: Options = Options {
-    // "At least one dot in the domain".
-    minimum_sub_domains: 2,
-    allow_domain_literal: false,
-    allow_display_text: false,
-    allow_long_local_parts: false,
-};
 
 /// The most characters one address may have.
 const MAX_ADDRESS: usize = 254;
@@ -47,13 +39,17 @@ impl EmailList {
             let invalid = || ErrorKind::InvalidEmail {
                 address: address.to_owned(),
             };
-            let parsed =
-                EmailAddress::parse_with_options(address, OPTIONS).map_err(|_| invalid())?;
-            let domain = parsed.domain();
-            if !domain.is_ascii() || address.chars().count() > MAX_ADDRESS {
+            // A plain address: no display name, no `[ip]` domain, a dot in an ASCII domain.
+            let (local, domain) = address.rsplit_once('@').ok_or_else(invalid)?;
+            let plain = domain.is_ascii()
+                && domain.contains('.')
+                && !domain.starts_with('[')
+                && address.chars().count() <= MAX_ADDRESS
+                && EmailAddress::is_valid_local_part(local)
+                && EmailAddress::is_valid_domain(domain);
+            if !plain {
                 return Err(invalid());
             }
-            let local = parsed.local_part();
             let duplicate = out
                 .split(", ")
                 .any(|seen| seen.len() == address.len() && seen.eq_ignore_ascii_case(address));

@@ -1,5 +1,6 @@
 //! The source IP allow-list.
 
+use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -54,17 +55,18 @@ impl SourceList {
                 entry: s.to_owned(),
             });
         }
-        let mut text = String::new();
+        let mut text = String::with_capacity(s.len());
         for network in &networks {
             if !text.is_empty() {
                 text.push_str(", ");
             }
             let single = network.prefix() == if network.is_ipv4() { 32 } else { 128 };
-            if single {
-                text.push_str(&network.ip().to_string());
+            // Writing to a String cannot fail.
+            let _ = if single {
+                write!(text, "{}", network.ip())
             } else {
-                text.push_str(&network.to_string());
-            }
+                write!(text, "{network}")
+            };
         }
         Ok(SourceList { networks, text })
     }
