@@ -98,10 +98,10 @@ struct ValueSeed<'r, 'de> {
 }
 
 impl<'de> ValueSeed<'_, 'de> {
-    fn own(self, text: &str) -> Result<Text<'de>, BadValue> {
+    fn own(self, text: &str) -> Text<'de> {
         // A request's own text is never longer than its input: reserve once.
         self.request.reserve(self.size);
-        Ok(self.request.own_text(text))
+        self.request.own_text(text)
     }
 }
 
@@ -125,15 +125,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.own(v))
+        Ok(Ok(self.own(v)))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(self.own(&v.to_string()))
+        Ok(Ok(self.own(&v.to_string())))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(self.own(&v.to_string()))
+        Ok(Ok(self.own(&v.to_string())))
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
