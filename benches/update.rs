@@ -160,10 +160,10 @@ fn benches(c: &mut Criterion) {
     );
 
     c.bench_function("parse/query_full", |b| {
-        b.iter(|| Request::from_query(black_box(ADMIN_FULL)))
+        b.iter(|| Request::from_query(black_box(ADMIN_FULL)));
     });
     c.bench_function("parse/json_full", |b| {
-        b.iter(|| Request::from_json(black_box(&json)))
+        b.iter(|| Request::from_json(black_box(&json)));
     });
     c.bench_function("update/self_typical", |b| {
         b.iter(|| run(&person, &user, black_box(SELF_TYPICAL), &roles, &policy));
@@ -178,7 +178,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| run(&person, &admin, black_box(REJECTED), &roles, &policy));
     });
     c.bench_function("floor/query_to_map", |b| {
-        b.iter(|| floor(black_box(ADMIN_FULL)))
+        b.iter(|| floor(black_box(ADMIN_FULL)));
     });
 }
 
