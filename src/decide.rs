@@ -85,11 +85,13 @@ impl Decision<'_, '_> {
     /// Problems with the request's own parameters: parsing, and `id`.
     fn check_request(&mut self, request: &Request<'_>) {
         let ignore_unknown = self.policy.unknown_parameters() == UnknownParameters::Ignore;
-        self.errors.extend(
-            request
-                .problems()
-                .filter(|e| !(ignore_unknown && e.code() == ErrorCode::UnknownParameter)),
-        );
+        if request.has_problems() {
+            self.errors.extend(
+                request
+                    .problems()
+                    .filter(|e| !(ignore_unknown && e.code() == ErrorCode::UnknownParameter)),
+            );
+        }
         match request.person_id() {
             Ok(id) if id == self.person.id => {}
             Ok(_) => self.errors.push(Error::new("id", ErrorKind::IdMismatch {})),

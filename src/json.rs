@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, ErrorKind};
-use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Text, too_large};
+use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Slot, Text, too_large};
 
 pub(crate) fn read_object(input: &[u8]) -> Result<Request<'_>, Error> {
     let mut too_many = false;
@@ -106,7 +106,7 @@ impl<'de> ValueSeed<'_, 'de> {
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, 'de> {
-    type Value = Result<Text<'de>, BadValue>;
+    type Value = Slot<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
@@ -114,52 +114,52 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, 'de> {
 }
 
 impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
-    type Value = Result<Text<'de>, BadValue>;
+    type Value = Slot<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string or an integer")
     }
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Ok(Text::Input(v)))
+        Ok(Slot::Value(Text::Input(v)))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Ok(self.own(v)))
+        Ok(Slot::Value(self.own(v)))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Ok(self.own(&v.to_string())))
+        Ok(Slot::Value(self.own(&v.to_string())))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Ok(self.own(&v.to_string())))
+        Ok(Slot::Value(self.own(&v.to_string())))
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
         Ok(if self.validation {
-            Ok(Text::Input(if v { "1" } else { "0" }))
+            Slot::Value(Text::Input(if v { "1" } else { "0" }))
         } else {
-            Err(BadValue::Type)
+            Slot::Bad(BadValue::Type)
         })
     }
 
     fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(BadValue::Type))
+        Ok(Slot::Bad(BadValue::Type))
     }
 
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Err(BadValue::Type))
+        Ok(Slot::Bad(BadValue::Type))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         // Nesting is bounded by serde_json's recursion limit.
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Err(BadValue::Type))
+        Ok(Slot::Bad(BadValue::Type))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Err(BadValue::Type))
+        Ok(Slot::Bad(BadValue::Type))
     }
 }

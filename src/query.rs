@@ -1,43 +1,55 @@
 //! The query-string splitter and form decoding (`application/x-www-form-urlencoded`),
 //! and the encoding a client sends.
 
+use std::ops::Range;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
 
 use crate::request::Text;
 
-/// Splits a query string into `(name, value)` pairs on `;` and `&`, skipping empty
-/// pairs; a pair without `=` has the empty value. Nothing is decoded here.
-pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    input
-        .split(|&b| b == b';' || b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.iter().position(|&b| b == b'=') {
-            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-            None => (pair, &pair[pair.len()..]),
+/// Splits a query string into the byte ranges of `(name, value)` pairs on `;` and
+/// `&`, skipping empty pairs; a pair without `=` has the empty value. Every range is
+/// bounded by ASCII separators or the ends, so it cuts UTF-8 text on character
+/// boundaries. Nothing is decoded here.
+pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+    let ends = memchr::memchr2_iter(b';', b'&', input).chain([input.len()]);
+    let mut start = 0;
+    ends.filter_map(move |end| {
+        let pair = start..end;
+        start = end + 1;
+        (!pair.is_empty()).then(|| match memchr::memchr(b'=', &input[pair.clone()]) {
+            Some(eq) => (pair.start..pair.start + eq, pair.start + eq + 1..pair.end),
+            None => (pair.clone(), pair.end..pair.end),
         })
+    })
+}
+
+/// Whether `raw` holds anything to decode.
+pub(crate) fn is_encoded(raw: &[u8]) -> bool {
+    memchr::memchr2(b'+', b'%', raw).is_some()
 }
 
 /// Decodes one name or value: `+` is a space and `%XX` a byte; the result must be
-/// UTF-8. Borrows from the input when there is nothing to decode, which is the common
+/// UTF-8 (`None` if not). Borrows from the input when there is nothing to decode, which is the common
 /// case; otherwise decodes through `scratch` and appends the text to `own`, so that a
 /// whole request needs two buffers however many of its values are encoded.
 pub(crate) fn decode<'a>(
-    raw: &'a [u8],
+    raw: &'a str,
     scratch: &mut Vec<u8>,
     own: &mut String,
-) -> Result<Text<'a>, std::str::Utf8Error> {
-    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
-        return std::str::from_utf8(raw).map(Text::Input);
+) -> Option<Text<'a>> {
+    if !is_encoded(raw.as_bytes()) {
+        return Some(Text::Input(raw));
     }
     scratch.clear();
     // Split on '+' before decoding, so that "%2B" stays a plus sign.
-    for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
+    for (i, piece) in raw.as_bytes().split(|&b| b == b'+').enumerate() {
         if i > 0 {
             scratch.push(b' ');
         }
         scratch.extend(percent_decode(piece));
     }
-    Ok(Text::own(own, std::str::from_utf8(scratch)?))
+    Some(Text::own(own, std::str::from_utf8(scratch).ok()?))
 }
 
 /// What a client percent-encodes: everything but letters, digits and `- . _ ~ @ : / ,`,
@@ -68,10 +80,8 @@ mod tests {
 
     #[track_caller]
     fn split(input: &str, expected: &[(&str, &str)]) {
-        let got: Vec<(&[u8], &[u8])> = pairs(input.as_bytes()).collect();
-        let expected: Vec<(&[u8], &[u8])> = expected
-            .iter()
-            .map(|(n, v)| (n.as_bytes(), v.as_bytes()))
+        let got: Vec<(&str, &str)> = pairs(input.as_bytes())
+            .map(|(n, v)| (&input[n], &input[v]))
             .collect();
         assert_eq!(got, expected, "splitting {input:?}");
     }
@@ -87,13 +97,14 @@ mod tests {
         split("flag", &[("flag", "")]);
         split("a==b", &[("a", "=b")]);
         split("=x", &[("", "x")]);
+        split("é=ü;ö", &[("é", "ü"), ("ö", "")]);
         split("", &[]);
     }
 
     #[track_caller]
     fn decodes(raw: &str, expected: Option<&str>) {
         let mut own = String::new();
-        let got = decode(raw.as_bytes(), &mut Vec::new(), &mut own).ok();
+        let got = decode(raw, &mut Vec::new(), &mut own);
         assert_eq!(
             got.map(|text| text.as_str(&own)),
             expected,
@@ -116,8 +127,8 @@ mod tests {
     #[test]
     fn borrows_when_nothing_to_decode() {
         let mut own = String::new();
-        let text = decode(b"Europe/London", &mut Vec::new(), &mut own);
-        assert_eq!(text, Ok(Text::Input("Europe/London")));
+        let text = decode("Europe/London", &mut Vec::new(), &mut own);
+        assert_eq!(text, Some(Text::Input("Europe/London")));
         assert!(own.is_empty());
     }
 

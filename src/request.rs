@@ -105,8 +105,9 @@ impl<'a> Text<'a> {
     }
 }
 
+/// What the request holds for one parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Slot<'a> {
+pub(crate) enum Slot<'a> {
     #[default]
     Absent,
     Value(Text<'a>),
@@ -161,28 +162,36 @@ impl<'a> Request<'a> {
         check_size(input.len())?;
         let mut request = Request::default();
         let mut scratch = Vec::new();
-        if input.iter().any(|&b| b == b'%' || b == b'+') {
+        if query::is_encoded(input) {
             // Decoded text is never longer than its encoding: one allocation each.
             scratch.reserve(input.len());
             request.own.reserve(input.len());
         }
+        // Valid as a whole, the input needs no check piece by piece.
+        let whole = std::str::from_utf8(input).ok();
+        let piece = |range: std::ops::Range<usize>| match whole {
+            Some(text) => text.get(range),
+            None => std::str::from_utf8(&input[range]).ok(),
+        };
         for (count, (name, value)) in query::pairs(input).enumerate() {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
             let mark = request.own.len();
-            let param = match query::decode(name, &mut scratch, &mut request.own) {
-                Ok(name) => {
+            let param = match piece(name.clone())
+                .and_then(|raw| query::decode(raw, &mut scratch, &mut request.own))
+            {
+                Some(name) => {
                     let name = name.as_str(&request.own);
                     Param::from_name(name).ok_or_else(|| name.to_owned())
                 }
-                Err(_) => Err(String::from_utf8_lossy(name).into_owned()),
+                _ => Err(String::from_utf8_lossy(&input[name]).into_owned()),
             };
             // The name is looked up; only values are kept.
             request.own.truncate(mark);
             let value =
-                query::decode(value, &mut scratch, &mut request.own).map_err(|_| BadValue::Utf8);
-            request.accept(param, value);
+                piece(value).and_then(|raw| query::decode(raw, &mut scratch, &mut request.own));
+            request.accept(param, value.map_or(Slot::Bad(BadValue::Utf8), Slot::Value));
         }
         Ok(request)
     }
@@ -224,12 +233,8 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Takes one parameter: a known one, or the name of an unknown one.
-    pub(crate) fn accept(
-        &mut self,
-        param: Result<Param, String>,
-        value: Result<Text<'a>, BadValue>,
-    ) {
+    /// Takes one parameter, known or unknown; `value` is a value or a bad one.
+    pub(crate) fn accept(&mut self, param: Result<Param, String>, value: Slot<'a>) {
         let param = match param {
             Ok(param) => param,
             Err(name) => {
@@ -241,10 +246,7 @@ impl<'a> Request<'a> {
         };
         let slot = &mut self.slots[param.index()];
         *slot = match slot {
-            Slot::Absent => match value {
-                Ok(value) => Slot::Value(value),
-                Err(bad) => Slot::Bad(bad),
-            },
+            Slot::Absent => value,
             _ => Slot::Duplicate,
         };
     }
@@ -339,10 +341,14 @@ impl<'a> Request<'a> {
         slots.chain(unknown)
     }
 
-    /// Whether parsing found any name that `people/update` does not take.
+    /// Whether parsing found any problem (see [`Request::problems`]).
     #[must_use]
-    pub fn has_unknown_parameters(&self) -> bool {
+    pub fn has_problems(&self) -> bool {
         !self.unknown.is_empty()
+            || self
+                .slots
+                .iter()
+                .any(|slot| matches!(slot, Slot::Bad(_) | Slot::Duplicate))
     }
 
     /// The parameters that have a usable value, in the order [`Request::to_query`]

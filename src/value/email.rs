@@ -44,15 +44,16 @@ impl EmailList {
             let plain = domain.is_ascii()
                 && domain.contains('.')
                 && !domain.starts_with('[')
-                && address.chars().count() <= MAX_ADDRESS
+                && (address.len() <= MAX_ADDRESS || address.chars().count() <= MAX_ADDRESS)
                 && EmailAddress::is_valid_local_part(local)
                 && EmailAddress::is_valid_domain(domain);
             if !plain {
                 return Err(invalid());
             }
-            let duplicate = out
-                .split(", ")
-                .any(|seen| seen.len() == address.len() && seen.eq_ignore_ascii_case(address));
+            let duplicate = !out.is_empty()
+                && out
+                    .split(", ")
+                    .any(|seen| seen.len() == address.len() && seen.eq_ignore_ascii_case(address));
             if duplicate {
                 continue;
             }
@@ -61,7 +62,9 @@ impl EmailList {
             }
             out.push_str(local);
             out.push('@');
-            out.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
+            let start = out.len();
+            out.push_str(domain);
+            out[start..].make_ascii_lowercase();
         }
         if out.is_empty() {
             return Err(ErrorKind::InvalidEmail {

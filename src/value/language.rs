@@ -1,6 +1,5 @@
 //! The person's language.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -42,13 +41,21 @@ impl FromStr for Language {
     /// `empty_value`, `invalid_language`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        let s: Cow<'_, str> = if s.contains('_') {
-            Cow::Owned(s.replace('_', "-"))
-        } else {
-            Cow::Borrowed(s)
+        let parse = |tag: &str| {
+            LanguageTag::parse_and_normalize(tag).map_err(|_| ErrorKind::InvalidLanguage {})
         };
-        let tag =
-            LanguageTag::parse_and_normalize(&s).map_err(|_| ErrorKind::InvalidLanguage {})?;
+        // A tag is ASCII; a short one has its `_` replaced on the stack, not in a String.
+        let mut buffer = [0u8; 64];
+        let tag = match buffer.get_mut(..s.len()) {
+            _ if !s.contains('_') => parse(s)?,
+            Some(short) if s.is_ascii() => {
+                for (out, b) in short.iter_mut().zip(s.bytes()) {
+                    *out = if b == b'_' { b'-' } else { b };
+                }
+                parse(std::str::from_utf8(short).map_err(|_| ErrorKind::InvalidLanguage {})?)?
+            }
+            _ => parse(&s.replace('_', "-"))?,
+        };
         let language = tag.primary_language();
         if (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic()) {
             Ok(Language(tag))
@@ -79,6 +86,11 @@ mod tests {
             ("en--GB", None),
             ("en-", None),
             ("12", None),
+            (
+                "en_GB-u-ca-gregory-nu-latn-x-a-long-private-use-tag-that-is-over-64",
+                Some("en-GB-u-ca-gregory-nu-latn-x-a-long-private-use-tag-that-is-over-64"),
+            ),
+            ("ü_x", None),
         ] {
             let got = input.parse::<Language>().ok();
             assert_eq!(got.as_ref().map(Language::as_str), expected, "{input:?}");

@@ -29,6 +29,15 @@ pub(crate) fn nfc(s: &str) -> Cow<'_, str> {
 /// Refuses control and invisible characters; a control character passes where
 /// `control_ok` says so (line breaks in a description, separators in a list).
 pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<(), ErrorKind> {
+    if s.is_ascii() {
+        // No invisible characters in ASCII; controls are C0 and DEL.
+        let control = |b: &u8| (b.is_ascii_control()) && !control_ok(char::from(*b));
+        return if s.as_bytes().iter().any(control) {
+            Err(ErrorKind::ControlCharacter {})
+        } else {
+            Ok(())
+        };
+    }
     for c in s.chars() {
         if c.is_control() && !control_ok(c) {
             return Err(ErrorKind::ControlCharacter {});
