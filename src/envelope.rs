@@ -67,6 +67,15 @@ pub struct Envelope {
     extra: BTreeMap<String, serde_json::Value>,
 }
 
+/// What an answer says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Answer<'e> {
+    /// `201` (validated, nothing changed) or `204` (done).
+    Success(Status),
+    /// The keyed errors, in the server's order.
+    Refused(&'e [Response]),
+}
+
 /// An envelope that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -166,8 +175,18 @@ impl Envelope {
         self.status().is_some_and(Status::is_success)
     }
 
-    /// The entries that are errors (not `2xx`).
-    pub fn errors(&self) -> impl Iterator<Item = &Response> {
-        self.responses.iter().filter(|r| !r.code.is_success())
+    /// What the envelope says: a success with its code, or the refusal's entries.
+    #[must_use]
+    pub fn answer(&self) -> Answer<'_> {
+        match self.responses.first() {
+            Some(first) if first.code.is_success() => Answer::Success(first.code),
+            _ => Answer::Refused(&self.responses),
+        }
+    }
+
+    /// Members of the envelope this crate does not know, as sent.
+    #[must_use]
+    pub fn extra(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.extra
     }
 }

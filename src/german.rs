@@ -1,0 +1,124 @@
+//! German messages: a worked example of a catalogue of one's own.
+
+use crate::catalogue::Catalogue;
+use crate::error::ErrorKind;
+
+/// The messages in German. The match is exhaustive, so a new error code does not
+/// compile until it has a German message.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct German;
+
+impl Catalogue for German {
+    #[allow(clippy::too_many_lines)] // one arm per error code
+    fn message(&self, kind: &ErrorKind) -> String {
+        use ErrorKind as K;
+        match kind {
+            K::RequestTooLarge {} => {
+                "Die Anfrage ist zu groß: höchstens 100 Parameter und 256 KiB sind erlaubt.".into()
+            }
+            K::MalformedJson {} => {
+                "Die Anfrage ist kein wohlgeformtes JSON-Objekt; senden Sie {\"name\": Wert, …}."
+                    .into()
+            }
+            K::DuplicateParameter {} => {
+                "Dieser Parameter wurde mehrfach angegeben; senden Sie ihn nur einmal.".into()
+            }
+            K::UnknownParameter {} => "people/update kennt diesen Parameter nicht.".into(),
+            K::MissingParameter {} => "Dieser Parameter ist erforderlich.".into(),
+            K::InvalidUtf8 {} => "Dieser Parameter ergibt dekodiert keinen UTF-8-Text.".into(),
+            K::InvalidType {} => "Dieser Wert muss eine Zeichenkette oder eine ganze Zahl sein \
+                (null, Gleitkommazahlen, Arrays und Objekte sind nicht erlaubt)."
+                .into(),
+            K::InvalidId {} => {
+                "Die ID muss eine Dezimalzahl von 1 bis 9223372036854775807 sein.".into()
+            }
+            K::IdMismatch {} => "Die ID passt nicht zur Person, die geändert wird.".into(),
+            K::InvalidValidation {} => "validation muss 0 (Änderung ausführen) oder 1 \
+                (nur die Eingaben prüfen) sein."
+                .into(),
+            K::EmptyValue {} => "Dieses Feld darf nicht leer sein.".into(),
+            K::TooLong { max } => {
+                format!("Dieser Wert ist zu lang: höchstens {max} Zeichen sind erlaubt.")
+            }
+            K::TooShort { min } => {
+                format!("Dieser Wert ist zu kurz: mindestens {min} Zeichen sind nötig.")
+            }
+            K::ControlCharacter {} => "Dieser Wert enthält ein Steuerzeichen (etwa einen \
+                Tabulator oder Zeilenumbruch); senden Sie einfachen Text."
+                .into(),
+            K::InvisibleCharacter {} => "Dieser Wert enthält ein unsichtbares oder die \
+                Schreibrichtung änderndes Zeichen; senden Sie einfachen Text."
+                .into(),
+            K::InvalidNameCharacter {} => "Ein Name darf nur Buchstaben, kombinierende \
+                Zeichen, Leerzeichen und ' ’ - . , enthalten."
+                .into(),
+            K::InvalidUsername {} => "Ein Benutzername besteht aus 1 bis 128 Zeichen aus \
+                A-Z a-z 0-9 . _ - @ + und beginnt und endet mit einem Buchstaben oder einer Ziffer."
+                .into(),
+            K::PasswordMatchesUsername {} => {
+                "Das Passwort darf nicht der Benutzername sein.".into()
+            }
+            K::InvalidEmail { address } => format!(
+                "„{address}“ ist keine gültige E-Mail-Adresse; senden Sie einfache Adressen \
+                 wie name@example.com, durch Kommas getrennt."
+            ),
+            K::TooManyEntries { max } => {
+                format!("Zu viele Einträge: höchstens {max} sind erlaubt.")
+            }
+            K::EmailRequired {} => "Eine E-Mail-Adresse ist erforderlich.".into(),
+            K::InvalidPhoneNumber {} => "Eine Telefonnummer besteht aus einem optionalen + \
+                und 2 bis 20 Ziffern, die Leerzeichen, - . ( ) trennen dürfen."
+                .into(),
+            K::InvalidExtension {} => "Eine Durchwahl besteht aus 1 bis 16 Ziffern.".into(),
+            K::UnknownCountry {} => "Das Land muss ein vergebener zweibuchstabiger \
+                ISO-3166-1-Code sein, etwa GB (nicht UK) oder DE."
+                .into(),
+            K::InvalidLanguage {} => "Die Sprache muss ein BCP-47-Tag wie de, de-AT oder \
+                pt-BR sein, oder leer für die Voreinstellung."
+                .into(),
+            K::LanguageNotAllowed {} => "Diese Sprache wird hier nicht angeboten.".into(),
+            K::UnknownTimeZone {} => "Die Zeitzone muss ein IANA-Name wie Europe/Berlin \
+                sein, oder leer für die Voreinstellung."
+                .into(),
+            K::InvalidDateFormat {} => {
+                "Das Datumsformat muss DD/MM/YYYY, MM/DD/YYYY oder YYYY-MM-DD sein.".into()
+            }
+            K::InvalidTimeFormat {} => "Das Zeitformat muss 12 oder 24 sein.".into(),
+            K::InvalidSourceEntry { entry } => format!(
+                "„{entry}“ ist weder eine IP-Adresse noch ein CIDR-Netz; senden Sie Einträge \
+                 wie 192.0.2.1 oder 2001:db8::/32, durch Kommas getrennt."
+            ),
+            K::HostBitsSet { given, network } => {
+                format!("In {given} sind Host-Bits gesetzt; meinten Sie {network}?")
+            }
+            K::WouldLockOut {} => "Diese Liste enthält die Adresse nicht, von der Sie sich \
+                verbinden; Sie würden sich aussperren."
+                .into(),
+            K::PublicKeyTooLarge { max_bytes } => format!(
+                "Der öffentliche Schlüssel ist zu groß: höchstens {max_bytes} Bytes sind erlaubt."
+            ),
+            K::PrivateKeyBlock {} => "Dies ist ein privater Schlüssel. Senden Sie ihn nie: \
+                exportieren und senden Sie stattdessen den öffentlichen Schlüssel \
+                (-----BEGIN PGP PUBLIC KEY BLOCK-----)."
+                .into(),
+            K::InvalidArmor {} => "Der öffentliche Schlüssel muss ein ASCII-Armor-Block von \
+                -----BEGIN PGP PUBLIC KEY BLOCK----- bis -----END PGP PUBLIC KEY BLOCK----- sein."
+                .into(),
+            K::ChecksumMismatch {} => "Die Prüfsumme des öffentlichen Schlüssels passt nicht \
+                zu seinem Inhalt; er wurde beim Kopieren beschädigt."
+                .into(),
+            K::NotPublicKey {} => "Der Block enthält keinen öffentlichen OpenPGP-Schlüssel.".into(),
+            K::InvalidRole {} => "Die Rolle muss die Dezimal-ID einer Rolle sein.".into(),
+            K::UnknownRole {} => "Es gibt keine Rolle mit dieser ID.".into(),
+            K::AuthenticationFailed {} => "Die Anmeldedaten sind ungültig.".into(),
+            K::FunctionNotPermitted {}
+            | K::NotSelfService {}
+            | K::OwnRole {}
+            | K::RoleAboveActor {} => "Ihre Rolle erlaubt dies nicht.".into(),
+            K::PlanForbids {} => "Ihr Tarif erlaubt dies nicht.".into(),
+            K::PersonNotFound {} => "Die Person existiert nicht, oder Sie dürfen sie nicht \
+                ändern."
+                .into(),
+        }
+    }
+}
