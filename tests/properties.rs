@@ -113,3 +113,23 @@ proptest! {
         oracle::check_fields(&s);
     }
 }
+
+/// Found by the `update` fuzz target: an "unknown" parameter name that happens to be a
+/// field's name is that field, and the oracle must count it as sent.
+#[test]
+fn an_unknown_name_that_is_a_field_name_counts_as_sent() {
+    let scenario = Scenario {
+        actor_level: 4,
+        relation: Relation::Own,
+        target_role: 9,
+        stored: vec![],
+        params: vec![
+            (Name::Id, "100".into()),
+            (Name::Unknown("username".into()), "x".into()),
+        ],
+        json: false,
+        request_ip: None,
+        plan_forbids: 0,
+    };
+    oracle::check(&scenario);
+}

@@ -1,0 +1,22 @@
+//! Arbitrary bytes as a query string and as JSON: never a panic, and a request that
+//! parses writes itself out to one that parses equal.
+#![no_main]
+
+use enswitch_people::Request;
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/oracle/mod.rs"]
+mod oracle;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(request) = Request::from_query_bytes(data) {
+        oracle::check_request_round_trip(&request);
+        let _ = request.problems().count();
+        let _ = request.person_id();
+        let _ = format!("{request:?}");
+    }
+    if let Ok(request) = Request::from_json_bytes(data) {
+        oracle::check_request_round_trip(&request);
+        let _ = request.problems().count();
+    }
+});
