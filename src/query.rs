@@ -7,26 +7,52 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_
 
 use crate::request::Text;
 
-/// Splits a query string into the byte ranges of `(name, value)` pairs on `;` and
-/// `&`, skipping empty pairs; a pair without `=` has the empty value. Every range is
+/// One `name=value` pair of a query string, as byte ranges of the input. Every range is
 /// bounded by ASCII separators or the ends, so it cuts UTF-8 text on character
-/// boundaries. Nothing is decoded here.
-pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
-    let ends = memchr::memchr2_iter(b';', b'&', input).chain([input.len()]);
-    let mut start = 0;
-    ends.filter_map(move |end| {
-        let pair = start..end;
-        start = end + 1;
-        (!pair.is_empty()).then(|| match memchr::memchr(b'=', &input[pair.clone()]) {
-            Some(eq) => (pair.start..pair.start + eq, pair.start + eq + 1..pair.end),
-            None => (pair.clone(), pair.end..pair.end),
-        })
-    })
+/// boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Pair {
+    pub(crate) name: Range<usize>,
+    pub(crate) value: Range<usize>,
+    /// Whether the name holds `+` or `%` (anything to decode).
+    pub(crate) name_encoded: bool,
+    /// Whether the value holds `+` or `%`.
+    pub(crate) value_encoded: bool,
 }
 
-/// Whether `raw` holds anything to decode.
-pub(crate) fn is_encoded(raw: &[u8]) -> bool {
-    memchr::memchr2(b'+', b'%', raw).is_some()
+/// Splits a query string into pairs on `;` and `&`, skipping empty pairs; a pair
+/// without `=` has the empty value. One pass over the input, which also notes what
+/// needs decoding; nothing is decoded here.
+pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < input.len() {
+            let start = pos;
+            let mut eq = None;
+            let mut encoded = [false; 2];
+            while let Some(&b) = input.get(pos) {
+                match b {
+                    b';' | b'&' => break,
+                    b'=' if eq.is_none() => eq = Some(pos),
+                    b'+' | b'%' => encoded[usize::from(eq.is_some())] = true,
+                    _ => {}
+                }
+                pos += 1;
+            }
+            let end = pos;
+            pos += 1; // past the separator
+            if end > start {
+                let eq = eq.unwrap_or(end);
+                return Some(Pair {
+                    name: start..eq,
+                    value: (eq + 1).min(end)..end,
+                    name_encoded: encoded[0],
+                    value_encoded: encoded[1],
+                });
+            }
+        }
+        None
+    })
 }
 
 /// Decodes one name or value: `+` is a space and `%XX` a byte; the result must be
@@ -35,10 +61,11 @@ pub(crate) fn is_encoded(raw: &[u8]) -> bool {
 /// whole request needs two buffers however many of its values are encoded.
 pub(crate) fn decode<'a>(
     raw: &'a str,
+    encoded: bool,
     scratch: &mut Vec<u8>,
     own: &mut String,
 ) -> Option<Text<'a>> {
-    if !is_encoded(raw.as_bytes()) {
+    if !encoded {
         return Some(Text::Input(raw));
     }
     scratch.clear();
@@ -81,7 +108,7 @@ mod tests {
     #[track_caller]
     fn split(input: &str, expected: &[(&str, &str)]) {
         let got: Vec<(&str, &str)> = pairs(input.as_bytes())
-            .map(|(n, v)| (&input[n], &input[v]))
+            .map(|pair| (&input[pair.name], &input[pair.value]))
             .collect();
         assert_eq!(got, expected, "splitting {input:?}");
     }
@@ -104,7 +131,8 @@ mod tests {
     #[track_caller]
     fn decodes(raw: &str, expected: Option<&str>) {
         let mut own = String::new();
-        let got = decode(raw, &mut Vec::new(), &mut own);
+        let encoded = raw.contains(['+', '%']);
+        let got = decode(raw, encoded, &mut Vec::new(), &mut own);
         assert_eq!(
             got.map(|text| text.as_str(&own)),
             expected,
@@ -127,7 +155,7 @@ mod tests {
     #[test]
     fn borrows_when_nothing_to_decode() {
         let mut own = String::new();
-        let text = decode("Europe/London", &mut Vec::new(), &mut own);
+        let text = decode("Europe/London", false, &mut Vec::new(), &mut own);
         assert_eq!(text, Some(Text::Input("Europe/London")));
         assert!(own.is_empty());
     }

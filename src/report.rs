@@ -57,7 +57,7 @@ impl Report {
     /// The most important error's response code.
     #[must_use]
     pub fn status(&self) -> Status {
-        self.errors[0].status()
+        self.errors.first().map_or(Status::INVALID, Error::status)
     }
 
     /// The error for `key`, if there is one.

@@ -162,35 +162,37 @@ impl<'a> Request<'a> {
         check_size(input.len())?;
         let mut request = Request::default();
         let mut scratch = Vec::new();
-        if query::is_encoded(input) {
-            // Decoded text is never longer than its encoding: one allocation each.
-            scratch.reserve(input.len());
-            request.own.reserve(input.len());
-        }
         // Valid as a whole, the input needs no check piece by piece.
         let whole = std::str::from_utf8(input).ok();
         let piece = |range: std::ops::Range<usize>| match whole {
             Some(text) => text.get(range),
             None => std::str::from_utf8(&input[range]).ok(),
         };
-        for (count, (name, value)) in query::pairs(input).enumerate() {
+        for (count, pair) in query::pairs(input).enumerate() {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
+            if (pair.name_encoded || pair.value_encoded) && scratch.capacity() == 0 {
+                // Decoded text is never longer than its encoding: one allocation each.
+                scratch.reserve(input.len());
+                request.own.reserve(input.len());
+            }
             let mark = request.own.len();
-            let param = match piece(name.clone())
-                .and_then(|raw| query::decode(raw, &mut scratch, &mut request.own))
-            {
+            let name = piece(pair.name.clone()).and_then(|raw| {
+                query::decode(raw, pair.name_encoded, &mut scratch, &mut request.own)
+            });
+            let param = match name {
                 Some(name) => {
                     let name = name.as_str(&request.own);
                     Param::from_name(name).ok_or_else(|| name.to_owned())
                 }
-                _ => Err(String::from_utf8_lossy(&input[name]).into_owned()),
+                None => Err(String::from_utf8_lossy(&input[pair.name]).into_owned()),
             };
             // The name is looked up; only values are kept.
             request.own.truncate(mark);
-            let value =
-                piece(value).and_then(|raw| query::decode(raw, &mut scratch, &mut request.own));
+            let value = piece(pair.value).and_then(|raw| {
+                query::decode(raw, pair.value_encoded, &mut scratch, &mut request.own)
+            });
             request.accept(param, value.map_or(Slot::Bad(BadValue::Utf8), Slot::Value));
         }
         Ok(request)

@@ -16,27 +16,46 @@ use crate::value::{
 /// One field's change, in canonical form. For the fields that can be cleared, `None`
 /// clears the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)] // one variant per field, named as the field
 pub enum Change {
+    /// The new `company` (`None` clears it).
     Company(Option<Company>),
+    /// The new `country`.
     Country(Country),
+    /// The new `date_format`.
     DateFormat(DateFormat),
+    /// The new `description` (`None` clears it).
     Description(Option<Description>),
+    /// The new `email` (`None` clears it).
     Email(Option<EmailList>),
+    /// The new `extension` (`None` clears it).
     Extension(Option<Extension>),
+    /// The new `fax` (`None` clears it).
     Fax(Option<PhoneNumber>),
+    /// The new `forename` (`None` clears it).
     Forename(Option<PersonName>),
+    /// The new `language` (`None` clears it).
     Language(Option<Language>),
+    /// The new `mobile` (`None` clears it).
     Mobile(Option<PhoneNumber>),
+    /// The new `password`.
     Password(Password),
+    /// The new `public_key` (`None` clears it).
     PublicKey(Option<PublicKey>),
+    /// The new `role`.
     Role(RoleId),
+    /// The new `source` (`None` clears it).
     Source(Option<SourceList>),
+    /// The new `surname` (`None` clears it).
     Surname(Option<PersonName>),
+    /// The new `telephone` (`None` clears it).
     Telephone(Option<PhoneNumber>),
+    /// The new `time_format`.
     TimeFormat(TimeFormat),
+    /// The new `timezone` (`None` clears it).
     Timezone(Option<TimeZone>),
+    /// The new `title` (`None` clears it).
     Title(Option<Title>),
+    /// The new `username`.
     Username(Username),
 }
 
