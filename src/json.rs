@@ -99,8 +99,8 @@ struct ValueSeed<'r, 'de> {
 
 impl<'de> ValueSeed<'_, 'de> {
     fn own(self, text: &str) -> Text<'de> {
-        // A request's own text is never longer than its input: reserve once.
-        self.request.reserve(self.size);
+        // A request's own text is never longer than its input.
+        self.request.reserve_once(self.size);
         self.request.own_text(text)
     }
 }

@@ -172,10 +172,10 @@ impl<'a> Request<'a> {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            if (pair.name_encoded || pair.value_encoded) && scratch.capacity() == 0 {
+            if pair.name_encoded || pair.value_encoded {
                 // Decoded text is never longer than its encoding: one allocation each.
                 scratch.reserve(input.len());
-                request.own.reserve(input.len());
+                request.reserve_once(input.len());
             }
             let mark = request.own.len();
             let name = piece(pair.name.clone()).and_then(|raw| {
@@ -258,9 +258,11 @@ impl<'a> Request<'a> {
         Text::own(&mut self.own, text)
     }
 
-    /// Reserves room for `additional` bytes of values that cannot be borrowed.
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.own.reserve(additional);
+    /// Makes room, once, for `total` bytes of values that cannot be borrowed.
+    pub(crate) fn reserve_once(&mut self, total: usize) {
+        if self.own.capacity() == 0 {
+            self.own.reserve(total);
+        }
     }
 
     pub(crate) fn set(&mut self, param: Param, value: &str) {
