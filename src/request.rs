@@ -172,7 +172,7 @@ impl<'a> Request<'a> {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            if pair.name_encoded || pair.value_encoded {
+            if (pair.name_encoded || pair.value_encoded) && scratch.capacity() == 0 {
                 // Decoded text is never longer than its encoding: one allocation each.
                 scratch.reserve(input.len());
                 request.reserve_once(input.len());
