@@ -51,12 +51,7 @@ mod tests {
             ("tab\there", Err(ErrorKind::ControlCharacter {})),
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
-            let got = input.parse::<Description>();
-            assert_eq!(
-                got.as_ref().map(Description::as_str).map_err(Clone::clone),
-                expected,
-                "{input:?}"
-            );
+            crate::value::assert_parses::<Description>(input, expected);
         }
         assert!("x".repeat(1024).parse::<Description>().is_ok());
         assert_eq!(

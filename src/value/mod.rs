@@ -68,6 +68,17 @@ macro_rules! string_newtype {
 }
 pub(crate) use string_newtype;
 
+/// Asserts that `input` parses to a value shown as `expected`, or fails with it.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_parses<T>(input: &str, expected: Result<&str, crate::error::ErrorKind>)
+where
+    T: std::str::FromStr<Err = crate::error::ErrorKind> + std::fmt::Display,
+{
+    let got = input.parse::<T>().map(|value| value.to_string());
+    assert_eq!(got, expected.map(str::to_owned), "{input:?}");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -61,12 +61,7 @@ mod tests {
             ("a\tb", Err(ErrorKind::ControlCharacter {})),
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
-            let got = input.parse::<PersonName>();
-            assert_eq!(
-                got.as_ref().map(PersonName::as_str).map_err(Clone::clone),
-                expected,
-                "{input:?}"
-            );
+            crate::value::assert_parses::<PersonName>(input, expected);
         }
         assert_eq!(
             "a".repeat(65).parse::<PersonName>(),

@@ -101,12 +101,7 @@ mod tests {
             ("٠١٢٣", invalid.clone()),
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
-            let got = input.parse::<PhoneNumber>();
-            assert_eq!(
-                got.as_ref().map(PhoneNumber::as_str).map_err(Clone::clone),
-                expected,
-                "{input:?}"
-            );
+            crate::value::assert_parses::<PhoneNumber>(input, expected);
         }
     }
 }

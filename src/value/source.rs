@@ -114,12 +114,7 @@ mod tests {
 
     #[track_caller]
     fn check(input: &str, expected: Result<&str, ErrorKind>) {
-        let got = input.parse::<SourceList>();
-        let got = got
-            .as_ref()
-            .map(|v| v.as_str().to_owned())
-            .map_err(Clone::clone);
-        assert_eq!(got, expected.map(str::to_owned), "{input:?}");
+        crate::value::assert_parses::<SourceList>(input, expected);
     }
 
     #[test]

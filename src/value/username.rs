@@ -57,12 +57,7 @@ mod tests {
             ("al;ice", Err(ErrorKind::InvalidUsername {})),
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
-            let got = input.parse::<Username>();
-            assert_eq!(
-                got.as_ref().map(Username::as_str).map_err(Clone::clone),
-                expected,
-                "{input:?}"
-            );
+            crate::value::assert_parses::<Username>(input, expected);
         }
         assert!("a".repeat(128).parse::<Username>().is_ok());
         assert_eq!(

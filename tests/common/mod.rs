@@ -2,6 +2,11 @@
 //! people, and helpers that run one request and compare the outcome exactly.
 #![allow(dead_code)] // each test binary uses a different part
 
+#[path = "../oracle/mod.rs"]
+mod oracle;
+#[allow(unused_imports)] // only some test binaries write query strings by hand
+pub use oracle::encode;
+
 use enswitch_people::{
     Accepted, Actor, Context, Envelope, Person, Policy, Privilege, Report, Request, Roles, decide,
 };
@@ -174,18 +179,4 @@ pub fn assert_accepted(outcome: &Result<Accepted<'_>, Report>) -> Person {
         Ok(Accepted::Validated(update)) => update.person().clone(),
         Err(report) => panic!("refused: {}", Envelope::refused(report).to_json()),
     }
-}
-
-/// Percent-encodes everything but letters and digits, for building query strings.
-pub fn encode(value: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
 }
