@@ -7,7 +7,7 @@
 //! state, no clock.
 //!
 //! ```
-//! use enswitch_people::{decide, Accepted, Actor, Context, Envelope, Field, Person, Policy, Privilege, Request, Roles};
+//! use enswitch_people::{decide, Accepted, Actor, Context, Envelope, Person, Policy, Privilege, Request, Roles};
 //!
 //! let roles: Roles = [(1, Privilege::System), (4, Privilege::User)].into_iter().collect();
 //! let alice = Person { id: 10, customer: 2, role: 4, username: "alice".into(), ..Person::default() };
