@@ -49,10 +49,14 @@ impl FromStr for PhoneNumber {
             out.push('+');
         }
         let mut digits = 0;
+        let mut trunk_dropped = false;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if plus && digits > 0 && bytes[i..].starts_with(b"(0)") {
+            // "(0)" right after a country code (1 to 3 digits) is a trunk prefix.
+            let after_country_code = plus && (1..=3).contains(&digits) && !trunk_dropped;
+            if after_country_code && bytes[i..].starts_with(b"(0)") {
+                trunk_dropped = true;
                 i += 3;
                 continue;
             }
@@ -86,6 +90,9 @@ mod tests {
         for (input, expected) in [
             ("+44 (0)20 7946 0000", Ok("+442079460000")),
             ("+44(0)2079460000", Ok("+442079460000")),
+            ("+1 (0) 555 0100", Ok("+15550100")),
+            ("+44 20 (0)7946 0000", Ok("+44200794600000")),
+            ("020 (0)7946", Ok("02007946")),
             ("020 7946 0000", Ok("02079460000")),
             ("(020) 7946-0000", Ok("02079460000")),
             ("+1.555.010.9999", Ok("+15550109999")),
