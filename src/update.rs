@@ -265,10 +265,11 @@ impl<'p> Update<'p> {
             out.push(Obligation::HashPassword(HashPassword(password)));
         }
         if let Some(Change::Email(Some(list))) = self.change(Field::Email) {
+            // The stored list may be legacy: split it as a list is split, nothing more.
             let old = &self.person.email;
             let known = |address: &str| {
-                old.split([',', ';', ' ', '\t', '\n', '\r'])
-                    .any(|o| o.trim().eq_ignore_ascii_case(address))
+                old.split(crate::value::is_email_separator)
+                    .any(|o| o.eq_ignore_ascii_case(address))
             };
             let new: Vec<&str> = list.addresses().filter(|a| !known(a)).collect();
             if !new.is_empty() {

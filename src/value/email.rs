@@ -17,6 +17,11 @@ pub struct EmailList(String);
 
 string_newtype!(EmailList);
 
+/// What separates addresses in a list: commas, semicolons and white space.
+pub(crate) fn is_separator(c: char) -> bool {
+    c == ',' || c == ';' || c.is_whitespace()
+}
+
 /// The most characters one address may have.
 const MAX_ADDRESS: usize = 254;
 
@@ -31,8 +36,7 @@ impl EmailList {
         let s = plain::non_empty(s)?;
         plain::check_characters(s, char::is_whitespace)?;
         let mut out = String::with_capacity(s.len());
-        let separator = |c: char| c == ',' || c == ';' || c.is_whitespace();
-        for (count, address) in s.split(separator).filter(|a| !a.is_empty()).enumerate() {
+        for (count, address) in s.split(is_separator).filter(|a| !a.is_empty()).enumerate() {
             if count == max {
                 return Err(ErrorKind::TooManyEntries { max });
             }

@@ -36,7 +36,7 @@ pub use time_format::TimeFormat;
 pub use timezone::TimeZone;
 pub use username::Username;
 
-pub(crate) use email::MAX_EMAILS;
+pub(crate) use email::{MAX_EMAILS, is_separator as is_email_separator};
 pub(crate) use source::MAX_SOURCES;
 
 /// Parses a positive decimal id (1 … 2^63−1), as `id` and `role` take.
