@@ -392,25 +392,6 @@ impl<'a> Request<'a> {
         serde_json::Value::Object(map).to_string()
     }
 
-    /// A copy that owns its values.
-    #[must_use]
-    pub fn into_owned(self) -> Request<'static> {
-        let mut owned = Request {
-            slots: [Slot::Absent; Param::COUNT],
-            unknown: self.unknown,
-            own: String::new(),
-        };
-        for param in Param::ALL {
-            owned.slots[param.index()] = match self.slots[param.index()] {
-                Slot::Absent => Slot::Absent,
-                Slot::Value(text) => Slot::Value(owned.own_text(text.as_str(&self.own))),
-                Slot::Bad(bad) => Slot::Bad(bad),
-                Slot::Duplicate => Slot::Duplicate,
-            };
-        }
-        owned
-    }
-
     /// Each parameter's state, with values as text: what equality compares.
     fn states(&self) -> impl Iterator<Item = (Option<&str>, Slot<'static>)> + '_ {
         self.slots.iter().map(|slot| match *slot {
