@@ -5,19 +5,20 @@
 //! cargo run --example people_update -- [--directory FILE] [--from IP] [--print-person] QUERY
 //! ```
 //!
-//! `QUERY` is a query string, or a JSON object when it starts with `{`. Without
+//! `QUERY` is a query string, or a JSON object when it starts with `{`; `-` reads it
+//! from standard input (a request may be longer than an argument can be). Without
 //! `--directory` the demo directory built into this example is used. Exit status: 0 for
 //! a `2xx` answer, 1 for a `4xx` answer, 2 for a usage error or an unreadable directory.
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::net::IpAddr;
 use std::process::ExitCode;
 
 use enswitch_people::{
-    Actor, Context, Envelope, Error, ErrorKind, FieldSet, Person, Policy, Privilege, Report,
-    Request, Roles, decide,
+    Actor, Context, CustomerChain, Envelope, Error, ErrorKind, FieldSet, Person, Policy, Privilege,
+    Report, Request, Roles, SourceList, decide,
 };
-use ipnetwork::IpNetwork;
 use serde::Deserialize;
 
 const DEMO: &str = include_str!("demo-directory.json");
@@ -115,7 +116,13 @@ fn options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             _ => query = Some(arg),
         }
     }
-    let query = query.ok_or("a QUERY is required")?;
+    let mut query = query.ok_or("a QUERY is required")?;
+    if query == "-" {
+        query.clear();
+        std::io::stdin()
+            .read_to_string(&mut query)
+            .map_err(|e| format!("cannot read the request from standard input: {e}"))?;
+    }
     Ok(Options {
         directory,
         from,
@@ -157,7 +164,8 @@ fn refuse(key: &'static str, kind: ErrorKind) -> Envelope {
     Envelope::refused(&Report::from(Error::new(key, kind)))
 }
 
-/// The answer, and the person after a successful update.
+/// The answer, and the person after a successful update. The order is SPEC §6's: parse,
+/// authenticate (401), rule 1 (402 ""), and only then look the person up (404).
 fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
     let request = match Request::parse(&options.query) {
         Ok(request) => request,
@@ -181,9 +189,13 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
         actor.customer,
         roles.level(actor.role).unwrap_or(Privilege::None),
     );
-    let id = match request.person_id() {
+    let caller = match actor.caller() {
+        Ok(caller) => caller,
+        Err(report) => return (Envelope::refused(&report), None),
+    };
+    let id = match caller.person_id(&request) {
         Ok(id) => id,
-        Err(e) => return (Envelope::refused(&Report::from(e)), None),
+        Err(report) => return (Envelope::refused(&report), None),
     };
     let Some(person) = directory.people.iter().find(|p| p.id == id) else {
         return (refuse("id", ErrorKind::PersonNotFound {}), None);
@@ -196,11 +208,12 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
         .iter()
         .find(|c| c.id == person.customer)
         .map_or(FieldSet::EMPTY, |c| c.plan_forbids);
-    let mut context = Context::new(&roles, &chain).with_plan_forbids(plan_forbids);
+    let chain = CustomerChain::new(person, &chain);
+    let mut context = Context::new(&roles, chain).with_plan_forbids(plan_forbids);
     if let Some(ip) = options.from {
         context = context.with_request_ip(ip);
     }
-    let decision = decide(person, &actor, &request, &context, &directory.policy);
+    let decision = decide(person, &caller, &request, &context, &directory.policy);
     let after = match &decision {
         Ok(enswitch_people::Accepted::Ready(update)) => Some(update.apply()),
         Ok(enswitch_people::Accepted::Validated(_)) => Some(person.clone()),
@@ -209,8 +222,8 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
     (Envelope::of(&decision), after)
 }
 
-/// The person named by `auth_username`, if they may connect from `from`: an empty
-/// source list admits any address; otherwise one of its entries must.
+/// The person named by `auth_username`, if they may connect from `from` (their stored
+/// source list, read as SPEC §4 says).
 fn authenticate<'d>(
     directory: &'d Directory,
     request: &Request<'_>,
@@ -218,18 +231,6 @@ fn authenticate<'d>(
 ) -> Option<&'d Person> {
     let username = request.auth_username()?;
     let person = directory.people.iter().find(|p| p.username == username)?;
-    let admitted = |ip: IpAddr| {
-        let mut entries = person
-            .source
-            .split([',', ' ', '\t', '\n'])
-            .filter(|e| !e.is_empty())
-            .peekable();
-        entries.peek().is_none()
-            || entries.any(|entry| {
-                entry
-                    .parse::<IpNetwork>()
-                    .is_ok_and(|network| network.contains(ip))
-            })
-    };
-    from.is_none_or(admitted).then_some(person)
+    from.is_none_or(|ip| SourceList::stored_admits(&person.source, ip))
+        .then_some(person)
 }

@@ -1,39 +1,33 @@
 //! The decision: authorize and validate one request against a stored person.
 
-use crate::actor::Actor;
+use crate::actor::Caller;
 use crate::context::Context;
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::field::Field;
 use crate::permission::{self, Standing};
 use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
-use crate::privilege::Privilege;
 use crate::report::Report;
 use crate::request::Request;
 use crate::update::{Accepted, Change, Update, Valid};
-use crate::value::{EmailList, Password, SourceList};
+use crate::value::{EmailList, MAX_LIST_ENTRIES, Password, SourceList, is_email_separator};
 
-/// Decides whether `actor` may carry out `request` on the stored `person`.
+/// Decides whether `caller` may carry out `request` on the stored `person`.
+///
+/// The caller passed rule 1 ([`crate::Actor::caller`]) before the person was looked up.
 ///
 /// # Errors
 /// A [`Report`] of every failing parameter, one entry per key, ordered as Enswitch
-/// answers: a `402` alone when the actor may not call `people/update` at all; a `404`
-/// alone when the person is out of reach; otherwise `402`s, then `403`s, then `400`s,
-/// each by key.
+/// answers: a `404` alone when the person is out of reach (or the context's customer
+/// chain is not theirs); otherwise `402`s, then `403`s, then `400`s, each by key.
 pub fn decide<'p>(
     person: &'p Person,
-    actor: &Actor,
+    caller: &Caller,
     request: &Request<'_>,
     context: &Context<'_>,
     policy: &Policy,
 ) -> Result<Accepted<'p>, Report> {
-    if actor.level() < Privilege::User {
-        return Err(Report::from(Error::new(
-            "",
-            ErrorKind::FunctionNotPermitted {},
-        )));
-    }
-    let Some(standing) = permission::reach(actor, person, context) else {
+    let Some(standing) = permission::reach(caller, person, context) else {
         return Err(Report::from(Error::new("id", ErrorKind::PersonNotFound {})));
     };
     let mut decision = Decision {
@@ -114,8 +108,9 @@ impl Decision<'_, '_> {
         }
     }
 
-    /// One field: unchanged values pass untouched; a change must be allowed (rules
-    /// 3–6) and then valid.
+    /// One field. A value equal to the stored one, as sent (trimmed) or in canonical
+    /// form, is not a change and passes untouched; a change must be allowed (rules 3–6),
+    /// well-formed, and then pass the policy and the role catalogue.
     fn check_field(&mut self, field: Field, raw: &str) {
         // The password is never trimmed and never equal to anything stored.
         let value = if field == Field::Password {
@@ -140,53 +135,45 @@ impl Decision<'_, '_> {
         let allowed = self
             .standing
             .may_change(field, new_role, self.policy, self.context);
-        match allowed.and(parsed) {
+        let checked = allowed
+            .and(parsed)
+            .and_then(|change| self.check_policy(change));
+        match checked {
             Ok(change) => self.changes.push(change),
             Err(kind) => self.errors.push(Error::new(field.as_str(), kind)),
         }
     }
 
-    /// The canonical change for a trimmed value (the password untrimmed).
+    /// The canonical change for a trimmed value (the password untrimmed): its format
+    /// only, so that a value equal to the stored one is recognised whatever the policy.
     fn parse(&self, field: Field, value: &str) -> Result<Change, ErrorKind> {
         if value.is_empty() && field.is_clearable() {
-            return self.cleared(field);
+            return Change::cleared(field).ok_or(ErrorKind::EmptyValue {});
         }
         Ok(match field {
             Field::Company => Change::Company(Some(value.parse()?)),
             Field::Country => Change::Country(value.parse()?),
             Field::DateFormat => Change::DateFormat(value.parse()?),
             Field::Description => Change::Description(Some(value.parse()?)),
-            Field::Email => Change::Email(Some(EmailList::parse(
-                value,
-                self.policy.max_email_addresses(),
-            )?)),
+            Field::Email => {
+                let max = self.list_limit(Field::Email, self.policy.max_email_addresses());
+                Change::Email(Some(EmailList::parse(value, max)?))
+            }
             Field::Extension => Change::Extension(Some(value.parse()?)),
             Field::Fax => Change::Fax(Some(value.parse()?)),
             Field::Forename => Change::Forename(Some(value.parse()?)),
-            Field::Language => {
-                let language = value.parse()?;
-                if !self.policy.allows_language(&language) {
-                    return Err(ErrorKind::LanguageNotAllowed {});
-                }
-                Change::Language(Some(language))
-            }
+            Field::Language => Change::Language(Some(value.parse()?)),
             Field::Mobile => Change::Mobile(Some(value.parse()?)),
             Field::Password => {
                 let (min, max) = self.policy.password_lengths();
                 Change::Password(Password::new(value, min, max)?)
             }
             Field::PublicKey => Change::PublicKey(Some(value.parse()?)),
-            Field::Role => {
-                let id: crate::value::RoleId = value.parse()?;
-                if self.context.roles().level(id.get()).is_none() {
-                    return Err(ErrorKind::UnknownRole {});
-                }
-                Change::Role(id)
+            Field::Role => Change::Role(value.parse()?),
+            Field::Source => {
+                let max = self.list_limit(Field::Source, self.policy.max_source_entries());
+                Change::Source(Some(SourceList::parse(value, max)?))
             }
-            Field::Source => Change::Source(Some(SourceList::parse(
-                value,
-                self.policy.max_source_entries(),
-            )?)),
             Field::Surname => Change::Surname(Some(value.parse()?)),
             Field::Telephone => Change::Telephone(Some(value.parse()?)),
             Field::TimeFormat => Change::TimeFormat(value.parse()?),
@@ -196,30 +183,47 @@ impl Decision<'_, '_> {
         })
     }
 
-    fn cleared(&self, field: Field) -> Result<Change, ErrorKind> {
-        Ok(match field {
-            Field::Company => Change::Company(None),
-            Field::Description => Change::Description(None),
-            Field::Email if self.policy.require_email() => return Err(ErrorKind::EmailRequired {}),
-            Field::Email => Change::Email(None),
-            Field::Extension => Change::Extension(None),
-            Field::Fax => Change::Fax(None),
-            Field::Forename => Change::Forename(None),
-            Field::Language => Change::Language(None),
-            Field::Mobile => Change::Mobile(None),
-            Field::PublicKey => Change::PublicKey(None),
-            Field::Source => Change::Source(None),
-            Field::Surname => Change::Surname(None),
-            Field::Telephone => Change::Telephone(None),
-            Field::Timezone => Change::Timezone(None),
-            Field::Title => Change::Title(None),
-            Field::Country
-            | Field::DateFormat
-            | Field::Password
-            | Field::Role
-            | Field::TimeFormat
-            | Field::Username => return Err(ErrorKind::EmptyValue {}),
-        })
+    /// How many entries a list may hold while its format is read: the policy's limit, or
+    /// as many as the stored list holds (up to the hard ceiling), so that a stored list
+    /// longer than today's policy allows is still recognised when it is sent back.
+    fn list_limit(&self, field: Field, policy_max: usize) -> usize {
+        let stored = self.person.text(field).unwrap_or_default();
+        // Splitting on every list separator may count more entries, never fewer.
+        let stored_entries = stored
+            .split(is_email_separator)
+            .filter(|e| !e.is_empty())
+            .take(MAX_LIST_ENTRIES)
+            .count();
+        policy_max.max(stored_entries)
+    }
+
+    /// What the policy and the role catalogue say of a real change.
+    fn check_policy(&self, change: Change) -> Result<Change, ErrorKind> {
+        let policy = self.policy;
+        let too_many = |count: usize, max: usize| {
+            if count > max {
+                Err(ErrorKind::TooManyEntries { max })
+            } else {
+                Ok(())
+            }
+        };
+        match &change {
+            Change::Email(None) if policy.require_email() => Err(ErrorKind::EmailRequired {})?,
+            Change::Email(Some(list)) => {
+                too_many(list.addresses().count(), policy.max_email_addresses())?;
+            }
+            Change::Source(Some(list)) => {
+                too_many(list.networks().len(), policy.max_source_entries())?;
+            }
+            Change::Language(Some(language)) if !policy.allows_language(language) => {
+                Err(ErrorKind::LanguageNotAllowed {})?;
+            }
+            Change::Role(id) if self.context.roles().level(id.get()).is_none() => {
+                Err(ErrorKind::UnknownRole {})?;
+            }
+            _ => {}
+        }
+        Ok(change)
     }
 
     /// The password may not equal the username it will sit beside: the new one when

@@ -123,12 +123,21 @@ error_table! {
     /// A control character (tab, line break, NUL, …).
     ControlCharacter { } => "control_character", INVALID,
         "This value contains a control character (such as a tab or line break); send plain text.";
-    /// An invisible or direction-changing format character.
+    /// An invisible, direction-changing, private-use or unassigned character.
     InvisibleCharacter { } => "invisible_character", INVALID,
-        "This value contains an invisible or direction-changing character; send plain text.";
+        "This value contains an invisible, direction-changing, private-use or unassigned character; send plain text.";
+    /// Too many combining marks on one character.
+    TooManyMarks {
+        /// The most marks one base character may carry.
+        max: usize,
+    } => "too_many_marks", INVALID,
+        "A character here carries too many combining marks: at most {max} are accepted.";
     /// A character a person's name may not hold.
     InvalidNameCharacter { } => "invalid_name_character", INVALID,
         "A name may hold only letters, combining marks, spaces and ' ’ - . ,";
+    /// A name without a single letter.
+    NameWithoutLetter { } => "name_without_letter", INVALID,
+        "A name must hold at least one letter.";
     /// A username outside the allowed characters or shape.
     InvalidUsername { } => "invalid_username", INVALID,
         "A username is 1 to 128 characters from A-Z a-z 0-9 . _ - @ +, beginning and ending with a letter or digit.";

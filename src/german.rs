@@ -46,12 +46,19 @@ impl Catalogue for German {
             K::ControlCharacter {} => "Dieser Wert enthält ein Steuerzeichen (etwa einen \
                 Tabulator oder Zeilenumbruch); senden Sie einfachen Text."
                 .into(),
-            K::InvisibleCharacter {} => "Dieser Wert enthält ein unsichtbares oder die \
-                Schreibrichtung änderndes Zeichen; senden Sie einfachen Text."
+            K::InvisibleCharacter {} => "Dieser Wert enthält ein unsichtbares, die \
+                Schreibrichtung änderndes, privat genutztes oder nicht vergebenes Zeichen; \
+                senden Sie einfachen Text."
                 .into(),
+            K::TooManyMarks { max } => format!(
+                "Ein Zeichen trägt hier zu viele kombinierende Zeichen: höchstens {max} sind erlaubt."
+            ),
             K::InvalidNameCharacter {} => "Ein Name darf nur Buchstaben, kombinierende \
                 Zeichen, Leerzeichen und ' ’ - . , enthalten."
                 .into(),
+            K::NameWithoutLetter {} => {
+                "Ein Name muss mindestens einen Buchstaben enthalten.".into()
+            }
             K::InvalidUsername {} => "Ein Benutzername besteht aus 1 bis 128 Zeichen aus \
                 A-Z a-z 0-9 . _ - @ + und beginnt und endet mit einem Buchstaben oder einer Ziffer."
                 .into(),

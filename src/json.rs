@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::error::{Error, ErrorKind};
 use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Slot, Text, too_large};
@@ -54,11 +55,8 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
             }
             count += 1;
             let validation = param == Ok(Param::Validation);
-            let value = map.next_value_seed(ValueSeed {
-                request: &mut request,
-                validation,
-                size: self.size,
-            })?;
+            let raw: &'de RawValue = map.next_value()?;
+            let value = read_value(raw, &mut request, validation, self.size);
             request.accept(param, value);
         }
         Ok(request)
@@ -84,82 +82,43 @@ impl Visitor<'_> for NameSeed {
     }
 
     fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Param::from_name(name).ok_or_else(|| name.to_owned()))
+        Ok(Param::from_name(name).ok_or_else(|| crate::request::key_of(name).to_owned()))
     }
 }
 
-/// A parameter's value: text (strings, and integers as their decimal text, borrowed
-/// from the input when they have no escapes), `true`/`false` for `validation`; anything
-/// else is read past and refused.
-struct ValueSeed<'r, 'de> {
-    request: &'r mut Request<'de>,
+/// A parameter's value: strings (borrowed from the input when they have no escapes),
+/// integers as their decimal text exactly as written (so that an integer out of any
+/// field's range, or `-0`, meets that field's own format check), `true`/`false` for
+/// `validation`; anything else is refused.
+fn read_value<'de>(
+    raw: &'de RawValue,
+    request: &mut Request<'de>,
     validation: bool,
     size: usize,
-}
-
-impl<'de> ValueSeed<'_, 'de> {
-    fn own(self, text: &str) -> Text<'de> {
-        // A request's own text is never longer than its input.
-        self.request.reserve_once(self.size);
-        self.request.own_text(text)
+) -> Slot<'de> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<&'de str>(text) {
+            Ok(borrowed) => Slot::Value(Text::Input(borrowed)),
+            // Escapes: unescaped into the request's own buffer, never longer than the input.
+            Err(_) => match serde_json::from_str::<String>(text) {
+                Ok(owned) => {
+                    request.reserve_once(size);
+                    Slot::Value(request.own_text(&owned))
+                }
+                // An escaped lone surrogate (`"\ud800"`): not text.
+                Err(_) => Slot::Bad(BadValue::Utf8),
+            },
+        },
+        Some(b'-' | b'0'..=b'9') if is_integer(text) => Slot::Value(Text::Input(text)),
+        Some(b't') if validation => Slot::Value(Text::Input("1")),
+        Some(b'f') if validation => Slot::Value(Text::Input("0")),
+        _ => Slot::Bad(BadValue::Type),
     }
 }
 
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, 'de> {
-    type Value = Slot<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
-    type Value = Slot<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or an integer")
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Slot::Value(Text::Input(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Slot::Value(self.own(v)))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Slot::Value(self.own(&v.to_string())))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Slot::Value(self.own(&v.to_string())))
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(if self.validation {
-            Slot::Value(Text::Input(if v { "1" } else { "0" }))
-        } else {
-            Slot::Bad(BadValue::Type)
-        })
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Slot::Bad(BadValue::Type))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Slot::Bad(BadValue::Type))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        // Nesting is bounded by serde_json's recursion limit.
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Slot::Bad(BadValue::Type))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Slot::Bad(BadValue::Type))
-    }
+/// Whether a JSON number is written as an integer: digits, perhaps after a minus sign.
+fn is_integer(number: &str) -> bool {
+    let digits = number.strip_prefix('-').unwrap_or(number);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }

@@ -7,14 +7,20 @@
 //! state, no clock.
 //!
 //! ```
-//! use enswitch_people::{decide, Accepted, Actor, Context, Envelope, Person, Policy, Privilege, Request, Roles};
+//! use enswitch_people::{
+//!     decide, Accepted, Actor, Context, CustomerChain, Envelope, Person, Policy, Privilege,
+//!     Request, Roles,
+//! };
 //!
 //! let roles: Roles = [(1, Privilege::System), (4, Privilege::User)].into_iter().collect();
-//! let alice = Person { id: 10, customer: 2, role: 4, username: "alice".into(), ..Person::default() };
-//! let actor = Actor::new(10, 2, Privilege::User); // alice herself
-//! let context = Context::new(&roles, &[2, 1]);
-//!
 //! let request = Request::from_query("id=10;timezone=europe/london;language=EN_gb")?;
+//!
+//! // Rule 1 first: may this actor call people/update at all? Only then look the person up.
+//! let actor = Actor::new(10, 2, Privilege::User).caller()?; // alice herself
+//! assert_eq!(actor.person_id(&request)?, 10);
+//! let alice = Person { id: 10, customer: 2, role: 4, username: "alice".into(), ..Person::default() };
+//! let context = Context::new(&roles, CustomerChain::new(&alice, &[2, 1]));
+//!
 //! let decision = decide(&alice, &actor, &request, &context, &Policy::default());
 //! assert_eq!(Envelope::of(&decision).to_json(), r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#);
 //!
@@ -27,12 +33,14 @@
 //! let report = decide(&alice, &actor, &request, &context, &Policy::default()).unwrap_err();
 //! assert_eq!(Envelope::refused(&report).to_json(),
 //!     r#"{"responses":[{"code":"402","key":"username","message":"Your role does not allow this."}]}"#);
-//! # Ok::<(), enswitch_people::Error>(())
+//! # Ok::<(), enswitch_people::Report>(())
 //! ```
 //!
-//! The flow: parse a [`Request`] (query string or JSON); look up the stored
-//! [`Person`], the [`Actor`] and a [`Context`]; [`decide`]; answer with an
-//! [`Envelope`]; carry out a [`Valid<Update>`] and its [`Obligation`]s.
+//! The flow: parse a [`Request`] (query string or JSON); authenticate the [`Actor`];
+//! [`Actor::caller`] (rule 1, before any look-up); look up the stored [`Person`] named
+//! by [`Caller::person_id`] and their [`CustomerChain`], and make a [`Context`];
+//! [`decide`]; answer with an [`Envelope`]; carry out a [`Valid<Update>`] and its
+//! [`Obligation`]s.
 #![forbid(unsafe_code)]
 
 mod actor;
@@ -56,10 +64,10 @@ mod status;
 mod update;
 mod value;
 
-pub use actor::Actor;
+pub use actor::{Actor, Caller};
 pub use builder::RequestBuilder;
 pub use catalogue::{Catalogue, English};
-pub use context::Context;
+pub use context::{Context, CustomerChain};
 pub use decide::decide;
 pub use envelope::{Answer, Envelope, EnvelopeError, Response};
 pub use error::{Error, ErrorCode, ErrorKind};
@@ -69,7 +77,7 @@ pub use person::Person;
 pub use policy::{Policy, PolicyError, PolicySettings, UnknownParameters};
 pub use privilege::{Privilege, Roles, UnknownPrivilege};
 pub use report::Report;
-pub use request::{MAX_PARAMETERS, MAX_REQUEST_BYTES, Request};
+pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request};
 pub use status::{InvalidStatus, Status};
 pub use update::{Accepted, Change, DiffEntry, HashPassword, Obligation, Update, Valid};
 pub use value::{
@@ -77,6 +85,14 @@ pub use value::{
     PersonName, PhoneNumber, PublicKey, RoleId, SourceList, Text, TimeFormat, TimeZone, Title,
     Username,
 };
+
+/// Reads a raw OpenPGP packet sequence as a key block's body is read: the fuzz target's
+/// way to the packet reader. Exists only when fuzzing.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_packets(bytes: &[u8]) -> Result<(), ErrorKind> {
+    value::fuzz_packets(bytes)
+}
 
 /// The README's examples, compiled and run as doc-tests.
 #[doc = include_str!("../README.md")]

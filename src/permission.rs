@@ -1,6 +1,6 @@
 //! Who may change what (SPEC section 4).
 
-use crate::actor::Actor;
+use crate::actor::Caller;
 use crate::context::Context;
 use crate::error::ErrorKind;
 use crate::field::Field;
@@ -16,11 +16,17 @@ pub(crate) struct Standing {
     level: Privilege,
 }
 
-/// Whether `person` is in the actor's reach; `None` means `404`.
+/// Whether `person` is in the caller's reach; `None` means `404`.
 ///
-/// A stored person whose role is missing from the catalogue counts as the highest
-/// level, so that only the system owner reaches them.
-pub(crate) fn reach(actor: &Actor, person: &Person, context: &Context<'_>) -> Option<Standing> {
+/// A customer chain that is not the stored person's is out of reach whoever asks. A
+/// stored person whose role is missing from the catalogue counts as the highest level,
+/// so that only the system owner reaches them.
+pub(crate) fn reach(caller: &Caller, person: &Person, context: &Context<'_>) -> Option<Standing> {
+    let chain = context.customer_chain();
+    if !chain.is_of(person) {
+        return None;
+    }
+    let actor = caller.actor();
     let level = actor.level();
     let own = actor.id() == person.id;
     if !own {
@@ -33,8 +39,7 @@ pub(crate) fn reach(actor: &Actor, person: &Person, context: &Context<'_>) -> Op
                 Privilege::None | Privilege::User => false,
                 Privilege::Administrator => person.customer == actor.customer(),
                 Privilege::Wholesale => {
-                    person.customer == actor.customer()
-                        || context.customer_chain().contains(&actor.customer())
+                    person.customer == actor.customer() || chain.ids().contains(&actor.customer())
                 }
                 Privilege::System => true,
             };

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::field::{Field, FieldSet};
-use crate::value::{Language, MAX_EMAILS, MAX_SOURCES};
+use crate::value::{Language, MAX_EMAILS, MAX_LIST_ENTRIES as MAX_LIST_CEILING, MAX_SOURCES};
 
 /// What to do with a parameter that `people/update` does not take.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,6 @@ const SELF_SERVICE: FieldSet = FieldSet::EMPTY
 
 /// Hard ceilings that no policy may raise, so that every loop over input stays bounded.
 const MAX_PASSWORD_CEILING: usize = 1024;
-const MAX_LIST_CEILING: usize = 256;
 
 impl Default for PolicySettings {
     fn default() -> Self {

@@ -69,14 +69,27 @@ pub(crate) fn decode<'a>(
         return Some(Text::Input(raw));
     }
     scratch.clear();
-    // Split on '+' before decoding, so that "%2B" stays a plus sign.
-    for (i, piece) in raw.as_bytes().split(|&b| b == b'+').enumerate() {
-        if i > 0 {
-            scratch.push(b' ');
-        }
-        scratch.extend(percent_decode(piece));
-    }
+    decode_into(raw.as_bytes(), scratch);
     Some(Text::own(own, std::str::from_utf8(scratch).ok()?))
+}
+
+/// Decodes a name that is not UTF-8 once decoded, byte for byte, so that its key can be
+/// shown with the bad bytes replaced.
+pub(crate) fn decode_lossy(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    decode_into(raw, &mut out);
+    out
+}
+
+/// Appends the decoded bytes of `raw` to `out`.
+fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
+    // Split on '+' before decoding, so that "%2B" stays a plus sign.
+    for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend(percent_decode(piece));
+    }
 }
 
 /// What a client percent-encodes: everything but letters, digits and `- . _ ~ @ : / ,`,

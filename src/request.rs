@@ -181,12 +181,13 @@ impl<'a> Request<'a> {
             let name = piece(pair.name.clone()).and_then(|raw| {
                 query::decode(raw, pair.name_encoded, &mut scratch, &mut request.own)
             });
-            let param = match name {
-                Some(name) => {
-                    let name = name.as_str(&request.own);
-                    Param::from_name(name).ok_or_else(|| name.to_owned())
-                }
-                None => Err(String::from_utf8_lossy(&input[pair.name]).into_owned()),
+            let param = if let Some(name) = name {
+                let name = name.as_str(&request.own);
+                Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
+            } else {
+                // Decoded leniently, so that an encoded `=` still cuts the key.
+                let decoded = query::decode_lossy(&input[pair.name]);
+                Err(key_of(&String::from_utf8_lossy(&decoded)).to_owned())
             };
             // The name is looked up; only values are kept.
             request.own.truncate(mark);
@@ -235,7 +236,8 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Takes one parameter, known or unknown; `value` is a value or a bad one.
+    /// Takes one parameter, known or unknown (by its key, see [`key_of`]); `value` is a
+    /// value or a bad one.
     pub(crate) fn accept(&mut self, param: Result<Param, String>, value: Slot<'a>) {
         let param = match param {
             Ok(param) => param,
@@ -308,12 +310,9 @@ impl<'a> Request<'a> {
         self.get(Param::AuthPassword)
     }
 
-    /// The id of the person to update, for the caller to look them up.
-    ///
-    /// # Errors
-    /// `missing_parameter`, `duplicate_parameter`, `invalid_utf8`, `invalid_type` or
-    /// `invalid_id`, each with key `id`.
-    pub fn person_id(&self) -> Result<u64, Error> {
+    /// The id of the person to update; public only through [`crate::Caller::person_id`],
+    /// so that rule 1 comes before any look-up.
+    pub(crate) fn person_id(&self) -> Result<u64, Error> {
         let kind = match self.slots[Param::Id.index()] {
             Slot::Value(raw) => match crate::value::parse_id(raw.as_str(&self.own).trim()) {
                 Some(id) => return Ok(id),
@@ -328,7 +327,7 @@ impl<'a> Request<'a> {
 
     /// The problems with single parameters found while parsing (duplicates, unknown
     /// names, undecodable values), one per key, in parameter order then arrival order.
-    /// A missing or malformed `id` is not among them: see [`Request::person_id`].
+    /// A missing or malformed `id` is not among them: see [`crate::Caller::person_id`].
     pub fn problems(&self) -> impl Iterator<Item = Error> + '_ {
         let slots = Param::ALL.iter().filter_map(|param| {
             let kind = match self.slots[param.index()] {
@@ -416,6 +415,24 @@ fn bad_value(bad: BadValue) -> ErrorKind {
         BadValue::Utf8 => ErrorKind::InvalidUtf8 {},
         BadValue::Type => ErrorKind::InvalidType {},
     }
+}
+
+/// Most bytes of a parameter's name that an error's key shows.
+pub const MAX_KEY_BYTES: usize = 64;
+
+/// The key an unknown parameter is reported under: its decoded name cut at the first
+/// `=` and at [`MAX_KEY_BYTES`] (on a character boundary), so that a mis-encoded pair
+/// such as `auth_password%3Dhunter2` never shows its value.
+pub(crate) fn key_of(name: &str) -> &str {
+    let name = name.split('=').next().unwrap_or_default();
+    if name.len() <= MAX_KEY_BYTES {
+        return name;
+    }
+    let mut end = MAX_KEY_BYTES;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
 }
 
 pub(crate) fn too_large() -> Error {

@@ -120,6 +120,33 @@ impl Change {
         })
     }
 
+    /// The change that clears `field`; `None` for the fields that cannot be cleared.
+    #[must_use]
+    pub fn cleared(field: Field) -> Option<Change> {
+        Some(match field {
+            Field::Company => Change::Company(None),
+            Field::Description => Change::Description(None),
+            Field::Email => Change::Email(None),
+            Field::Extension => Change::Extension(None),
+            Field::Fax => Change::Fax(None),
+            Field::Forename => Change::Forename(None),
+            Field::Language => Change::Language(None),
+            Field::Mobile => Change::Mobile(None),
+            Field::PublicKey => Change::PublicKey(None),
+            Field::Source => Change::Source(None),
+            Field::Surname => Change::Surname(None),
+            Field::Telephone => Change::Telephone(None),
+            Field::Timezone => Change::Timezone(None),
+            Field::Title => Change::Title(None),
+            Field::Country
+            | Field::DateFormat
+            | Field::Password
+            | Field::Role
+            | Field::TimeFormat
+            | Field::Username => return None,
+        })
+    }
+
     /// Whether this change would leave `person` as it is.
     pub(crate) fn is_no_op(&self, person: &Person) -> bool {
         match self {

@@ -200,7 +200,9 @@ fn one_of_each() -> Vec<ErrorKind> {
         K::TooShort { min: 8 },
         K::ControlCharacter {},
         K::InvisibleCharacter {},
+        K::TooManyMarks { max: 30 },
         K::InvalidNameCharacter {},
+        K::NameWithoutLetter {},
         K::InvalidUsername {},
         K::PasswordMatchesUsername {},
         K::InvalidEmail {
@@ -259,7 +261,7 @@ fn every_code_has_a_german_message() {
         "Dieser Wert ist zu lang: höchstens 64 Zeichen sind erlaubt."
     );
     assert_eq!(
-        German.message(&kinds[30]),
+        German.message(&kinds[32]),
         "In 10.1.2.3/8 sind Host-Bits gesetzt; meinten Sie 10.0.0.0/8?"
     );
 }

@@ -13,10 +13,26 @@ fn example() -> PathBuf {
 
 /// Runs the example; returns its exit code, stdout lines and stderr.
 fn run(args: &[&str]) -> (i32, Vec<String>, String) {
-    let output = Command::new(example())
+    run_with_input(args, "")
+}
+
+/// Runs the example with `input` on its standard input.
+fn run_with_input(args: &[&str], input: &str) -> (i32, Vec<String>, String) {
+    use std::io::Write as _;
+    let mut child = Command::new(example())
         .args(args)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("the example is built by cargo test");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     (
         output.status.code().unwrap(),
@@ -187,4 +203,71 @@ fn usage_errors() {
         assert_eq!((code, lines.len()), (2, 0), "{args:?}");
         assert!(stderr.contains("usage: people_update"), "{stderr}");
     }
+}
+
+const NOT_PERMITTED: &str =
+    r#"{"responses":[{"code":"402","key":"","message":"Your role does not allow this."}]}"#;
+
+#[test]
+fn an_account_below_user_learns_nothing_about_which_ids_exist() {
+    // Person 11 exists, 999 does not: the same answer, decided before the look-up.
+    for id in ["11", "999", "abc"] {
+        let (code, lines, _) = run(&[&format!("auth_username=billing;id={id};title=Dr")]);
+        assert_eq!((code, lines[0].as_str()), (1, NOT_PERMITTED), "id={id}");
+    }
+    // Authentication comes first: 401, not 402, for an unknown username.
+    let (code, lines, _) = run(&["auth_username=nobody;id=11"]);
+    assert_eq!(code, 1);
+    assert!(lines[0].contains(r#""code":"401""#), "{}", lines[0]);
+}
+
+#[test]
+fn a_request_too_long_for_an_argument_is_read_from_standard_input() {
+    let head = "auth_username=admin;id=11;title=";
+    let at_bound = format!("{head}{}", "x".repeat(256 * 1024 - head.len()));
+    assert_eq!(at_bound.len(), 256 * 1024);
+    let (code, lines, _) = run_with_input(&["--from", "192.0.2.9", "-"], &at_bound);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines[0],
+        r#"{"responses":[{"code":"400","key":"title","message":"This value is too long: at most 64 characters are accepted."}]}"#
+    );
+    let over = format!("{at_bound}x");
+    let (code, lines, _) = run_with_input(&["--from", "192.0.2.9", "-"], &over);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines[0],
+        r#"{"responses":[{"code":"400","key":"","message":"The request is too large: at most 100 parameters and 256 KiB are accepted."}]}"#
+    );
+}
+
+#[test]
+fn a_mapped_address_is_its_ipv4_address() {
+    for from in ["192.0.2.9", "::ffff:192.0.2.9"] {
+        let (code, lines, _) = run(&[
+            "--from",
+            from,
+            "auth_username=admin;id=10;source=192.0.2.0/24, 10.0.0.0/8",
+        ]);
+        assert_eq!((code, lines[0].as_str()), (0, OK), "--from {from}");
+        let (code, lines, _) = run(&[
+            "--from",
+            from,
+            "auth_username=admin;id=10;source=10.0.0.0/8",
+        ]);
+        assert_eq!(code, 1, "--from {from}");
+        assert!(
+            lines[0].contains("would_lock_out") || lines[0].contains("lock you out"),
+            "{}",
+            lines[0]
+        );
+    }
+    // The actor's own source list admits a mapped address too; outside it is a 401.
+    let (code, lines, _) = run(&[
+        "--from",
+        "::ffff:198.51.100.1",
+        "auth_username=admin;id=10;title=Dr",
+    ]);
+    assert_eq!(code, 1);
+    assert!(lines[0].contains(r#""code":"401""#), "{}", lines[0]);
 }

@@ -49,6 +49,21 @@ fn names() {
         refused(field, "Bob\u{200B}", "invisible_character");
         refused(field, "Bob\nSmith", "control_character");
         refused(field, &"a".repeat(65), "too_long");
+        canonical(field, "نیک\u{200C}نام", "نیک\u{200C}نام");
+        refused(field, "a\u{200C}b", "invisible_character");
+        refused(field, "-'.", "name_without_letter");
+        refused(field, &"\u{301}".repeat(64), "too_many_marks");
+        // Marks are counted after NFC: the acute composes with the e, four remain.
+        let four = "e\u{301}\u{316}\u{317}\u{318}\u{319}";
+        canonical(field, four, "é\u{316}\u{317}\u{318}\u{319}");
+        refused(field, &format!("{four}\u{31C}"), "too_many_marks");
+        refused(
+            field,
+            &format!("A{}", "\u{34F}".repeat(63)),
+            "invisible_character",
+        );
+        // 4 × 64 + 1 characters can never compose to 64: too long before NFC.
+        refused(field, &"e\u{301}".repeat(129), "too_long");
     }
 }
 
@@ -64,6 +79,28 @@ fn title_company_description() {
     canonical("description", "", "");
     refused("description", "one\ttwo", "control_character");
     refused("description", &"x".repeat(1025), "too_long");
+    for c in [
+        '\u{061C}',
+        '\u{2028}',
+        '\u{E0041}',
+        '\u{00AD}',
+        '\u{206A}',
+        '\u{206F}',
+        '\u{FFF9}',
+    ] {
+        let code = if c == '\u{2028}' {
+            "control_character"
+        } else {
+            "invisible_character"
+        };
+        for field in ["title", "company", "description"] {
+            refused(field, &format!("a{c}b"), code);
+        }
+    }
+    canonical("title", "👩\u{200D}💻 lead", "👩\u{200D}💻 lead");
+    canonical("company", "Caf\u{E9} ☕\u{FE0F}", "Café ☕\u{FE0F}");
+    refused("description", &"e\u{301}".repeat(4097), "too_long");
+    canonical("description", &"e\u{301}".repeat(1024), &"é".repeat(1024));
 }
 
 #[test]
@@ -78,6 +115,25 @@ fn email() {
     refused("email", "a@localhost", "invalid_email");
     refused("email", "Alice <a@x.org>", "invalid_email");
     refused("email", "a@[192.0.2.1]", "invalid_email");
+    refused("email", "a@123.123.123.123", "invalid_email");
+    refused("email", "\"a@b\"@example.com", "invalid_email");
+    canonical(
+        "email",
+        "Jose\u{301}@example.com, José@Example.com",
+        "José@example.com",
+    );
+    canonical("email", "Ä@x.org, ä@x.org", "Ä@x.org");
+    let local = "é".repeat(33);
+    canonical(
+        "email",
+        &format!("{local}@example.com"),
+        &format!("{local}@example.com"),
+    );
+    refused(
+        "email",
+        &format!("{}@example.com", "é".repeat(65)),
+        "invalid_email",
+    );
     let eleven: Vec<String> = (0..11).map(|i| format!("u{i}@x.org")).collect();
     refused("email", &eleven.join(","), "too_many_entries");
 }
@@ -119,6 +175,10 @@ fn language() {
     canonical("language", "", "");
     refused("language", "english", "invalid_language");
     refused("language", "en-", "invalid_language");
+    refused("language", "en-a-bbb-a-ccc", "invalid_language");
+    refused("language", "de-1996-1996", "invalid_language");
+    refused("language", &format!("en-{}", "x".repeat(33)), "too_long");
+    refused("language", &"en-GB-".repeat(16_500), "too_long");
 }
 
 #[test]
@@ -150,6 +210,10 @@ fn source() {
     canonical("source", "", "");
     refused("source", "192.168.1.5/24", "host_bits_set");
     refused("source", "192.0.2.300", "invalid_source_entry");
+    refused("source", "192.0.2.0/+24", "invalid_source_entry");
+    refused("source", "192.0.2.0/024", "invalid_source_entry");
+    canonical("source", "::ffff:192.0.2.0/120", "192.0.2.0/24");
+    canonical("source", "::ffff:192.0.2.7, 192.0.2.7", "192.0.2.7");
     let many: Vec<String> = (1..=33).map(|i| format!("10.0.0.{i}")).collect();
     refused("source", &many.join(","), "too_many_entries");
 }

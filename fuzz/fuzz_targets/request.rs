@@ -2,7 +2,7 @@
 //! parses writes itself out to one that parses equal.
 #![no_main]
 
-use enswitch_people::Request;
+use enswitch_people::{Actor, Privilege, Request};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../tests/oracle/mod.rs"]
@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(request) = Request::from_query_bytes(data) {
         oracle::check_request_round_trip(&request);
         let _ = request.problems().count();
-        let _ = request.person_id();
+        let caller = Actor::new(1, 1, Privilege::User).caller();
+        let _ = caller.map(|caller| caller.person_id(&request));
         let _ = format!("{request:?}");
     }
     if let Ok(request) = Request::from_json_bytes(data) {

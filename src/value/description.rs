@@ -23,9 +23,11 @@ impl FromStr for Description {
     /// CRLF and a lone CR become LF.
     ///
     /// # Errors
-    /// `empty_value`, `control_character`, `invisible_character`, `too_long`.
+    /// `empty_value`, `control_character`, `invisible_character`, `too_long`,
+    /// `too_many_marks`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = plain::non_empty(s)?;
+        plain::check_raw_length(s, Description::MAX)?;
         let s: Cow<'_, str> = if s.contains('\r') {
             Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
         } else {
@@ -34,6 +36,7 @@ impl FromStr for Description {
         let s = plain::nfc(&s);
         plain::check_characters(&s, |c| c == '\n')?;
         plain::check_length(&s, Description::MAX)?;
+        plain::check_marks(&s, plain::MAX_MARKS)?;
         Ok(Description(s.into_owned()))
     }
 }

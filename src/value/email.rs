@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use email_address::EmailAddress;
+use email_address::{EmailAddress, Options};
 
 use crate::error::ErrorKind;
 use crate::value::{plain, string_newtype};
@@ -10,8 +10,8 @@ use crate::value::{plain, string_newtype};
 /// The default most addresses one value may hold.
 pub(crate) const MAX_EMAILS: usize = 10;
 
-/// One or more plain email addresses, canonically joined by `, `, each domain in lower
-/// case, duplicates (ignoring case) dropped keeping the first.
+/// One or more plain email addresses in NFC, canonically joined by `, `, each domain
+/// in lower case, duplicates dropped keeping the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EmailList(String);
 
@@ -23,56 +23,87 @@ pub(crate) fn is_separator(c: char) -> bool {
 }
 
 /// The most characters one address may have.
-const MAX_ADDRESS: usize = 254;
+pub(crate) const MAX_ADDRESS: usize = 254;
+/// The most characters an address's local part may have.
+pub(crate) const MAX_LOCAL_PART: usize = 64;
+
+/// Whether two addresses are the same: equal after NFC (both are) and Unicode
+/// lower-casing.
+fn same_address(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// A plain address: a dot-atom local part of at most 64 characters (no quotes, no
+/// display name), an ASCII DNS domain with a dot whose last label is not all digits
+/// (so no IP address, dotted or bracketed), at most 254 characters in all.
+fn is_plain_address(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let top_label = domain.rsplit('.').next().unwrap_or_default();
+    let domain_ok = domain.is_ascii()
+        && domain.contains('.')
+        && !domain.starts_with('[')
+        && !top_label.bytes().all(|b| b.is_ascii_digit())
+        && EmailAddress::is_valid_domain(domain);
+    // email_address bounds the local part in bytes; ours is in characters.
+    let local_ok = !local.starts_with('"')
+        && plain::check_length(local, MAX_LOCAL_PART).is_ok()
+        && if local.len() <= MAX_LOCAL_PART {
+            EmailAddress::is_valid_local_part(local)
+        } else {
+            let options = Options {
+                allow_long_local_parts: true,
+                ..Options::default()
+            };
+            EmailAddress::parse_with_options(address, options).is_ok()
+        };
+    domain_ok && local_ok && plain::check_length(address, MAX_ADDRESS).is_ok()
+}
 
 impl EmailList {
-    /// Parses a list of at most `max` addresses separated by commas, semicolons and/or
-    /// white space.
+    /// Parses a list of at most `max` distinct addresses separated by commas,
+    /// semicolons and/or white space.
     ///
     /// # Errors
-    /// `empty_value`, `control_character`, `invisible_character`, `too_many_entries`,
-    /// `invalid_email` (naming the first bad address).
+    /// `empty_value`, `too_long`, `control_character`, `invisible_character`,
+    /// `too_many_entries`, `invalid_email` (naming the first bad address).
     pub fn parse(s: &str, max: usize) -> Result<EmailList, ErrorKind> {
         let s = plain::non_empty(s)?;
-        plain::check_characters(s, char::is_whitespace)?;
+        // An address and a separator of two characters, for each address allowed.
+        plain::check_raw_length(s, max * (MAX_ADDRESS + 2))?;
+        let s = plain::nfc(s);
+        plain::check_characters(&s, char::is_whitespace)?;
         let mut out = String::with_capacity(s.len());
-        for (count, address) in s.split(is_separator).filter(|a| !a.is_empty()).enumerate() {
-            if count == max {
-                return Err(ErrorKind::TooManyEntries { max });
+        let mut count = 0;
+        // Bounded: the value's length is.
+        for address in s.split(is_separator).filter(|a| !a.is_empty()) {
+            if !is_plain_address(address) {
+                return Err(ErrorKind::InvalidEmail {
+                    address: address.to_owned(),
+                });
             }
-            let invalid = || ErrorKind::InvalidEmail {
-                address: address.to_owned(),
-            };
-            // A plain address: no display name, no `[ip]` domain, a dot in an ASCII domain.
-            let (local, domain) = address.rsplit_once('@').ok_or_else(invalid)?;
-            let plain = domain.is_ascii()
-                && domain.contains('.')
-                && !domain.starts_with('[')
-                && (address.len() <= MAX_ADDRESS || address.chars().count() <= MAX_ADDRESS)
-                && EmailAddress::is_valid_local_part(local)
-                && EmailAddress::is_valid_domain(domain);
-            if !plain {
-                return Err(invalid());
-            }
-            let duplicate = !out.is_empty()
-                && out
-                    .split(", ")
-                    .any(|seen| seen.len() == address.len() && seen.eq_ignore_ascii_case(address));
-            if duplicate {
+            if out.split(", ").any(|seen| same_address(seen, address)) {
                 continue;
+            }
+            count += 1;
+            if count > max {
+                return Err(ErrorKind::TooManyEntries { max });
             }
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            out.push_str(local);
-            out.push('@');
+            let at = address.rfind('@').unwrap_or_default();
+            out.push_str(&address[..at]);
             let start = out.len();
-            out.push_str(domain);
+            out.push_str(&address[at..]);
             out[start..].make_ascii_lowercase();
         }
         if out.is_empty() {
             return Err(ErrorKind::InvalidEmail {
-                address: s.to_owned(),
+                address: s.into_owned(),
             });
         }
         Ok(EmailList(out))
@@ -114,6 +145,15 @@ mod tests {
             Ok("a@x.org, b@y.org, c@z.org, d@w.org"),
         );
         check("a@x.org, A@X.ORG, b@y.org", Ok("a@x.org, b@y.org"));
+        // Duplicates are found after NFC and Unicode lower-casing.
+        check(
+            "Jose\u{301}@example.com, José@example.com",
+            Ok("José@example.com"),
+        );
+        check("Ä@x.org, ä@x.org", Ok("Ä@x.org"));
+        // A local part of 64 characters, 128 bytes.
+        let long = format!("{}@example.com", "é".repeat(64));
+        check(&long, Ok(&long));
         check("a@x.org,,;", Ok("a@x.org"));
         check("", Err(ErrorKind::EmptyValue {}));
         check(
@@ -137,6 +177,11 @@ mod tests {
         check("Name<user@example.com>", bad("Name<user@example.com>"));
         check("user@exämple.com", bad("user@exämple.com"));
         check("no-at-sign.example.com", bad("no-at-sign.example.com"));
+        check("\"a@b\"@example.com", bad("\"a@b\"@example.com"));
+        check("a@123.123.123.123", bad("a@123.123.123.123"));
+        check("a@example.123", bad("a@example.123"));
+        let too_long_local = format!("{}@example.com", "é".repeat(65));
+        check(&too_long_local, bad(&too_long_local));
         let long_local = format!("{}@example.com", "a".repeat(65));
         check(&long_local, bad(&long_local));
         let eleven = (0..11)

@@ -13,6 +13,9 @@ use crate::error::ErrorKind;
 pub struct Language(LanguageTag<String>);
 
 impl Language {
+    /// The most characters a tag may have (RFC 5646 §4.4.1).
+    pub const MAX: usize = 35;
+
     /// The tag in BCP 47 case.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -38,14 +41,23 @@ impl FromStr for Language {
     /// `_` is read as `-`; any case: `EN_gb` is `en-GB`.
     ///
     /// # Errors
-    /// `empty_value`, `invalid_language`.
+    /// `empty_value`, `too_long`, `invalid_language` (also for a repeated variant or
+    /// extension singleton, RFC 5646 §2.2.5–2.2.6).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
+        if s.len() > Language::MAX {
+            // A tag is ASCII, where bytes are characters; anything longer is refused unparsed.
+            return Err(if s.is_ascii() {
+                ErrorKind::TooLong { max: Language::MAX }
+            } else {
+                ErrorKind::InvalidLanguage {}
+            });
+        }
         let parse = |tag: &str| {
             LanguageTag::parse_and_normalize(tag).map_err(|_| ErrorKind::InvalidLanguage {})
         };
         // A tag is ASCII; a short one has its `_` replaced on the stack, not in a String.
-        let mut buffer = [0u8; 64];
+        let mut buffer = [0u8; Language::MAX];
         let tag = match buffer.get_mut(..s.len()) {
             _ if !s.contains('_') => parse(s)?,
             Some(short) if s.is_ascii() => {
@@ -57,7 +69,18 @@ impl FromStr for Language {
             _ => parse(&s.replace('_', "-"))?,
         };
         let language = tag.primary_language();
-        if (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic()) {
+        let short_language =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
+        // At most 35 characters, so these pairwise checks are bounded.
+        let variants = || tag.variant_subtags();
+        let repeated_variant = variants()
+            .enumerate()
+            .any(|(i, v)| variants().skip(i + 1).any(|w| w.eq_ignore_ascii_case(v)));
+        let singletons = || tag.extension_subtags().map(|(singleton, _)| singleton);
+        let repeated_singleton = singletons()
+            .enumerate()
+            .any(|(i, c)| singletons().skip(i + 1).any(|d| d.eq_ignore_ascii_case(&c)));
+        if short_language && !repeated_variant && !repeated_singleton {
             Ok(Language(tag))
         } else {
             Err(ErrorKind::InvalidLanguage {})
@@ -87,13 +110,34 @@ mod tests {
             ("en-", None),
             ("12", None),
             (
-                "en_GB-u-ca-gregory-nu-latn-x-a-long-private-use-tag-that-is-over-64",
-                Some("en-GB-u-ca-gregory-nu-latn-x-a-long-private-use-tag-that-is-over-64"),
+                "en_GB-u-ca-gregory-nu-latn",
+                Some("en-GB-u-ca-gregory-nu-latn"),
             ),
+            ("de-1996-x-a", Some("de-1996-x-a")),
+            ("en-a-bbb-b-ccc", Some("en-a-bbb-b-ccc")),
+            // Repeated variants and singletons (RFC 5646 §2.2.5–2.2.6).
+            ("en-a-bbb-a-ccc", None),
+            ("de-1996-1996", None),
+            ("sl-rozaj-ROZAJ", None),
             ("ü_x", None),
         ] {
             let got = input.parse::<Language>().ok();
             assert_eq!(got.as_ref().map(Language::as_str), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn tags_are_at_most_35_characters() {
+        let longest = "zh-Hant-TW-u-ca-chinese-nu-hanidec1";
+        assert_eq!(longest.len(), 35);
+        assert_eq!(longest.parse::<Language>().unwrap().as_str(), longest);
+        assert_eq!(
+            format!("{longest}x").parse::<Language>(),
+            Err(ErrorKind::TooLong { max: 35 })
+        );
+        assert_eq!(
+            "en-".repeat(33_000).parse::<Language>(),
+            Err(ErrorKind::TooLong { max: 35 })
+        );
     }
 }

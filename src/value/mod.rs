@@ -37,7 +37,13 @@ pub use timezone::TimeZone;
 pub use username::Username;
 
 pub(crate) use email::{MAX_EMAILS, is_separator as is_email_separator};
+#[cfg(fuzzing)]
+pub(crate) use public_key::fuzz_packets;
 pub(crate) use source::MAX_SOURCES;
+
+/// The most entries any list field (email addresses, source entries) may hold, whatever
+/// the policy: a hard ceiling that keeps every loop over a list bounded.
+pub(crate) const MAX_LIST_ENTRIES: usize = 256;
 
 /// Parses a positive decimal id (1 … 2^63−1), as `id` and `role` take.
 pub(crate) fn parse_id(s: &str) -> Option<u64> {

@@ -2,13 +2,12 @@
 
 use std::str::FromStr;
 
-use unicode_normalization::char::is_combining_mark;
-
 use crate::error::ErrorKind;
-use crate::value::{plain, string_newtype};
+use crate::value::plain::{self, is_letter, is_mark};
+use crate::value::string_newtype;
 
-/// Plain text of at most 64 characters holding only letters, combining marks, spaces
-/// and `'` `’` `-` `.` `,`.
+/// Plain text of at most 64 characters holding only letters, combining marks (at most 4
+/// on one letter), spaces and `'` `’` `-` `.` `,`, with at least one letter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PersonName(String);
 
@@ -17,6 +16,8 @@ string_newtype!(PersonName);
 impl PersonName {
     /// The most characters a name may have.
     pub const MAX: usize = 64;
+    /// The most combining marks one character of a name may carry.
+    pub const MAX_MARKS: usize = 4;
 }
 
 impl FromStr for PersonName {
@@ -24,18 +25,24 @@ impl FromStr for PersonName {
 
     /// # Errors
     /// `empty_value`, `control_character`, `invisible_character`, `too_long`,
-    /// `invalid_name_character`.
+    /// `too_many_marks`, `invalid_name_character`, `name_without_letter`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let text = plain::plain_text(s, PersonName::MAX)?;
+        let text = plain::plain_text(s, PersonName::MAX, PersonName::MAX_MARKS)?;
+        // Joiners passed the plain-text rules, so they are where a script needs them.
         let allowed = |c: char| {
-            c.is_alphabetic()
-                || is_combining_mark(c)
-                || matches!(c, ' ' | '\'' | '’' | '-' | '.' | ',')
+            is_letter(c)
+                || is_mark(c)
+                || matches!(
+                    c,
+                    ' ' | '\'' | '’' | '-' | '.' | ',' | '\u{200C}' | '\u{200D}'
+                )
         };
-        if text.chars().all(allowed) {
-            Ok(PersonName(text))
-        } else {
+        if !text.chars().all(allowed) {
             Err(ErrorKind::InvalidNameCharacter {})
+        } else if !text.chars().any(is_letter) {
+            Err(ErrorKind::NameWithoutLetter {})
+        } else {
+            Ok(PersonName(text))
         }
     }
 }
@@ -55,17 +62,42 @@ mod tests {
             ("Smith, Jr.", Ok("Smith, Jr.")),
             ("Đặng", Ok("Đặng")),
             ("李", Ok("李")),
+            ("نیک\u{200C}نام", Ok("نیک\u{200C}نام")),
+            // Reh does not join to the left: no joiner after it.
+            ("مهر\u{200C}داد", Err(ErrorKind::InvisibleCharacter {})),
             ("R2D2", Err(ErrorKind::InvalidNameCharacter {})),
             ("a_b", Err(ErrorKind::InvalidNameCharacter {})),
             ("<script>", Err(ErrorKind::InvalidNameCharacter {})),
             ("a\tb", Err(ErrorKind::ControlCharacter {})),
             ("", Err(ErrorKind::EmptyValue {})),
+            ("-.'", Err(ErrorKind::NameWithoutLetter {})),
+            ("\u{301}", Err(ErrorKind::NameWithoutLetter {})),
+            (
+                "a\u{316}\u{317}\u{318}\u{319}",
+                Ok("a\u{316}\u{317}\u{318}\u{319}"),
+            ),
+            (
+                "a\u{316}\u{317}\u{318}\u{319}\u{31C}",
+                Err(ErrorKind::TooManyMarks { max: 4 }),
+            ),
         ] {
             crate::value::assert_parses::<PersonName>(input, expected);
         }
         assert_eq!(
             "a".repeat(65).parse::<PersonName>(),
             Err(ErrorKind::TooLong { max: 64 })
+        );
+    }
+
+    #[test]
+    fn hostile_names_from_the_hardening_issue() {
+        assert_eq!(
+            "\u{301}".repeat(64).parse::<PersonName>(),
+            Err(ErrorKind::TooManyMarks { max: 4 })
+        );
+        assert_eq!(
+            format!("A{}", "\u{34F}".repeat(63)).parse::<PersonName>(),
+            Err(ErrorKind::InvisibleCharacter {})
         );
     }
 }

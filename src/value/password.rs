@@ -2,7 +2,10 @@
 
 use std::fmt;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::error::ErrorKind;
+use crate::value::plain::{MAX_DECOMPOSITION, check_raw_length};
 
 /// A new password that passed its checks.
 ///
@@ -13,24 +16,30 @@ use crate::error::ErrorKind;
 pub struct Password(String);
 
 impl Password {
-    /// Checks a new password: `min`–`max` characters, no control characters. The
-    /// password is not trimmed. Comparing with the username is the caller's, since it
-    /// depends on the update.
+    /// Checks a new password: NFKC-normalized first (NIST SP 800-63B §5.1.1.2), then
+    /// `min`–`max` characters and no control characters. The password is not trimmed.
+    /// Comparing with the username is the caller's, since it depends on the update.
     ///
     /// # Errors
     /// `too_short`, `too_long`, `control_character`.
     pub(crate) fn new(raw: &str, min: usize, max: usize) -> Result<Password, ErrorKind> {
-        if raw.chars().any(char::is_control) {
+        // Refused unread when even the densest composition could not bring it to `max`.
+        check_raw_length(raw, max)?;
+        let normalized: String = if raw.is_ascii() {
+            raw.to_owned()
+        } else {
+            raw.nfkc().take(max * MAX_DECOMPOSITION + 1).collect()
+        };
+        if normalized.chars().any(char::is_control) {
             return Err(ErrorKind::ControlCharacter {});
         }
-        // Bounded by the request size; stops counting past `max`.
-        let length = raw.chars().take(max + 1).count();
+        let length = normalized.chars().count();
         if length < min {
             Err(ErrorKind::TooShort { min })
         } else if length > max {
             Err(ErrorKind::TooLong { max })
         } else {
-            Ok(Password(raw.to_owned()))
+            Ok(Password(normalized))
         }
     }
 
@@ -80,6 +89,24 @@ mod tests {
         assert_eq!(
             Password::new(" spaces kept ", 8, 128).unwrap().expose(),
             " spaces kept "
+        );
+    }
+
+    #[test]
+    fn length_counts_characters_after_nfkc() {
+        // Four characters once composed: too short, though eight scalar values were sent.
+        assert_eq!(
+            Password::new(&"e\u{301}".repeat(4), 8, 128).unwrap_err(),
+            ErrorKind::TooShort { min: 8 }
+        );
+        // Compatibility forms become their plain letters: fullwidth "ｐａｓｓｗｏｒｄ".
+        let p = Password::new("ｐａｓｓｗｏｒｄ", 8, 128).unwrap();
+        assert_eq!(p.expose(), "password");
+        assert_eq!(
+            Password::new(&"e\u{301}".repeat(8), 8, 128)
+                .unwrap()
+                .expose(),
+            "é".repeat(8)
         );
     }
 

@@ -1,20 +1,44 @@
-//! "Plain text": NFC, no control characters, no invisible or direction-changing
-//! format characters; lengths in Unicode scalar values.
+//! "Plain text" (SPEC §3): NFC; no control, format, private-use, unassigned or
+//! default-ignorable character, nor any that changes direction, except the joiners and
+//! variation selectors that scripts and emoji need; a bounded number of combining marks
+//! per base character; lengths in Unicode scalar values after NFC.
+//!
+//! Every property comes from `icu_properties`, which carries Unicode's own tables (the
+//! README names the Unicode version), never from a hand-written list.
 
 use std::borrow::Cow;
 
+use icu_properties::props::{
+    BidiControl, CanonicalCombiningClass, DefaultIgnorableCodePoint, Emoji, GeneralCategory,
+    GeneralCategoryGroup, JoiningType,
+};
+use icu_properties::{CodePointMapData, CodePointSetData};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::error::ErrorKind;
 
-/// Zero-width, direction-changing and other invisible format characters.
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}')
+/// The most scalar values that NFC composes into one (the longest canonical
+/// decomposition; a test checks it against the normalization tables). A value of more
+/// than `max × MAX_DECOMPOSITION` characters cannot be brought within `max` by NFC.
+pub(crate) const MAX_DECOMPOSITION: usize = 4;
+
+/// The most bytes one scalar value takes in UTF-8.
+const MAX_UTF8: usize = 4;
+
+/// The most combining marks that may follow one base character (UAX #15's stream-safe
+/// limit).
+pub(crate) const MAX_MARKS: usize = 30;
+
+/// Refuses, before any normalization, a value that no normalization could bring within
+/// `max` characters: cheap checks on bytes, then on characters.
+pub(crate) fn check_raw_length(s: &str, max: usize) -> Result<(), ErrorKind> {
+    let too_long = s.len() > max * MAX_DECOMPOSITION * MAX_UTF8
+        || (s.len() > max * MAX_DECOMPOSITION && s.chars().count() > max * MAX_DECOMPOSITION);
+    if too_long {
+        Err(ErrorKind::TooLong { max })
+    } else {
+        Ok(())
+    }
 }
 
 /// The value in NFC, borrowed when it already is.
@@ -26,24 +50,120 @@ pub(crate) fn nfc(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Refuses control and invisible characters; a control character passes where
-/// `control_ok` says so (line breaks in a description, separators in a list).
+/// Refuses control characters (but those `control_ok` allows: line breaks in a
+/// description, white space between list entries) and invisible or direction-changing
+/// ones; a joiner or variation selector passes only where SPEC §3 allows it.
 pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<(), ErrorKind> {
     if s.is_ascii() {
-        // No invisible characters in ASCII; controls are C0 and DEL.
-        let control = |b: &u8| (b.is_ascii_control()) && !control_ok(char::from(*b));
+        // ASCII holds no format or unassigned character; its controls are C0 and DEL.
+        let control = |b: &u8| b.is_ascii_control() && !control_ok(char::from(*b));
         return if s.as_bytes().iter().any(control) {
             Err(ErrorKind::ControlCharacter {})
         } else {
             Ok(())
         };
     }
-    for c in s.chars() {
-        if c.is_control() && !control_ok(c) {
-            return Err(ErrorKind::ControlCharacter {});
+    let category = CodePointMapData::<GeneralCategory>::new();
+    let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+    let bidi = CodePointSetData::new::<BidiControl>();
+    for (i, c) in s.char_indices() {
+        match category.get(c) {
+            GeneralCategory::Control if control_ok(c) => {}
+            GeneralCategory::Control
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator => return Err(ErrorKind::ControlCharacter {}),
+            GeneralCategory::Format
+            | GeneralCategory::PrivateUse
+            | GeneralCategory::Surrogate
+            | GeneralCategory::Unassigned
+                if !joiner_in_context(s, i, c) =>
+            {
+                return Err(ErrorKind::InvisibleCharacter {});
+            }
+            category => {
+                let invisible = matches!(category, GeneralCategory::Format)
+                    || ignorable.contains(c)
+                    || bidi.contains(c);
+                if invisible && !joiner_in_context(s, i, c) {
+                    return Err(ErrorKind::InvisibleCharacter {});
+                }
+            }
         }
-        if is_invisible(c) {
-            return Err(ErrorKind::InvisibleCharacter {});
+    }
+    Ok(())
+}
+
+/// Whether `c` at byte `i` of `s` is a joiner or variation selector where it is allowed:
+/// U+200C and U+200D by RFC 5892's CONTEXTJ rules; U+200D between two emoji (the first
+/// may carry U+FE0F); U+FE0E and U+FE0F right after an emoji.
+fn joiner_in_context(s: &str, i: usize, c: char) -> bool {
+    let before = || s[..i].chars().rev();
+    let mut after = s[i + c.len_utf8()..].chars();
+    let emoji = CodePointSetData::new::<Emoji>();
+    match c {
+        '\u{200C}' => after_virama(before()) || between_joining_letters(before(), after),
+        '\u{200D}' => {
+            let mut back = before().skip_while(|&b| b == '\u{FE0F}');
+            after_virama(before())
+                || (back.next().is_some_and(|b| emoji.contains(b))
+                    && after.next().is_some_and(|a| emoji.contains(a)))
+        }
+        '\u{FE0E}' | '\u{FE0F}' => before().next().is_some_and(|b| emoji.contains(b)),
+        _ => false,
+    }
+}
+
+/// RFC 5892 A.1/A.2: the character before is a virama.
+fn after_virama(mut before: impl Iterator<Item = char>) -> bool {
+    let ccc = CodePointMapData::<CanonicalCombiningClass>::new();
+    before
+        .next()
+        .is_some_and(|b| ccc.get(b) == CanonicalCombiningClass::Virama)
+}
+
+/// RFC 5892 A.1: a left- or dual-joining letter before and a right- or dual-joining one
+/// after, with only transparent characters between. Bounded by the value's length.
+fn between_joining_letters(
+    before: impl Iterator<Item = char>,
+    after: impl Iterator<Item = char>,
+) -> bool {
+    let joining = CodePointMapData::<JoiningType>::new();
+    let solid = |chars: &mut dyn Iterator<Item = char>| {
+        chars
+            .map(|c| joining.get(c))
+            .find(|&t| t != JoiningType::Transparent)
+    };
+    let left = solid(&mut before.into_iter());
+    let right = solid(&mut after.into_iter());
+    matches!(
+        left,
+        Some(JoiningType::LeftJoining | JoiningType::DualJoining)
+    ) && matches!(
+        right,
+        Some(JoiningType::RightJoining | JoiningType::DualJoining)
+    )
+}
+
+/// Whether `c` is a combining mark (general category M).
+pub(crate) fn is_mark(c: char) -> bool {
+    GeneralCategoryGroup::Mark.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+}
+
+/// Whether `c` is a letter (general category L).
+pub(crate) fn is_letter(c: char) -> bool {
+    GeneralCategoryGroup::Letter.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+}
+
+/// Refuses more than `max` combining marks after one base character.
+pub(crate) fn check_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
+    if s.is_ascii() {
+        return Ok(());
+    }
+    let mut run = 0;
+    for c in s.chars() {
+        run = if is_mark(c) { run + 1 } else { 0 };
+        if run > max {
+            return Err(ErrorKind::TooManyMarks { max });
         }
     }
     Ok(())
@@ -59,13 +179,16 @@ pub(crate) fn check_length(s: &str, max: usize) -> Result<(), ErrorKind> {
     }
 }
 
-/// Trims, refuses an empty value, normalizes to NFC and checks plain text of at most
-/// `max` characters. Returns the canonical text.
-pub(crate) fn plain_text(s: &str, max: usize) -> Result<String, ErrorKind> {
+/// Trims, refuses an empty value, bounds its raw length, normalizes to NFC and checks
+/// plain text of at most `max` characters and `marks` combining marks per base.
+/// Returns the canonical text.
+pub(crate) fn plain_text(s: &str, max: usize, marks: usize) -> Result<String, ErrorKind> {
     let s = non_empty(s)?;
+    check_raw_length(s, max)?;
     let s = nfc(s);
     check_characters(&s, |_| false)?;
     check_length(&s, max)?;
+    check_marks(&s, marks)?;
     Ok(s.into_owned())
 }
 
@@ -86,11 +209,14 @@ mod tests {
     #[track_caller]
     fn plain(input: &str, max: usize, expected: Result<&str, ErrorKind>) {
         assert_eq!(
-            plain_text(input, max),
+            plain_text(input, max, MAX_MARKS),
             expected.map(str::to_owned),
             "{input:?}"
         );
     }
+
+    const INVISIBLE: Result<&str, ErrorKind> = Err(ErrorKind::InvisibleCharacter {});
+    const CONTROL: Result<&str, ErrorKind> = Err(ErrorKind::ControlCharacter {});
 
     #[test]
     fn plain_text_rules() {
@@ -98,16 +224,93 @@ mod tests {
         plain("Cafe\u{301}", 64, Ok("Café"));
         plain("", 64, Err(ErrorKind::EmptyValue {}));
         plain(" \t ", 64, Err(ErrorKind::EmptyValue {}));
-        plain("a\tb", 64, Err(ErrorKind::ControlCharacter {}));
-        plain("a\nb", 64, Err(ErrorKind::ControlCharacter {}));
-        plain("a\0b", 64, Err(ErrorKind::ControlCharacter {}));
-        plain("a\u{200B}b", 64, Err(ErrorKind::InvisibleCharacter {}));
-        plain("a\u{202E}b", 64, Err(ErrorKind::InvisibleCharacter {}));
-        plain("a\u{2066}b", 64, Err(ErrorKind::InvisibleCharacter {}));
-        plain("a\u{FEFF}b", 64, Err(ErrorKind::InvisibleCharacter {}));
+        plain("a\tb", 64, CONTROL);
+        plain("a\nb", 64, CONTROL);
+        plain("a\0b", 64, CONTROL);
+        plain("a\u{85}b", 64, CONTROL);
         plain(&"é".repeat(64), 64, Ok(&"é".repeat(64)));
         // 64 characters once composed, 128 before.
         plain(&"e\u{301}".repeat(64), 64, Ok(&"é".repeat(64)));
         plain(&"é".repeat(65), 64, Err(ErrorKind::TooLong { max: 64 }));
+    }
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused() {
+        for c in [
+            '\u{00AD}',
+            '\u{034F}',
+            '\u{061C}',
+            '\u{180E}',
+            '\u{200B}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{202A}',
+            '\u{202E}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{2066}',
+            '\u{206A}',
+            '\u{206F}',
+            '\u{FEFF}',
+            '\u{FFF0}',
+            '\u{FFF9}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{FE00}',
+            '\u{E0100}',
+            '\u{E000}',
+            '\u{F0000}',
+            '\u{0378}',
+        ] {
+            plain(&format!("a{c}b"), 64, INVISIBLE);
+        }
+        plain("a\u{2028}b", 64, CONTROL);
+        plain("a\u{2029}b", 64, CONTROL);
+    }
+
+    #[test]
+    fn joiners_only_in_context() {
+        // Persian: ZWNJ between a dual-joining and a right-joining letter.
+        plain("می\u{200C}خواهم", 64, Ok("می\u{200C}خواهم"));
+        // Devanagari: ZWJ and ZWNJ after a virama.
+        plain("क्\u{200D}ष", 64, Ok("क्\u{200D}ष"));
+        plain("क्\u{200C}ष", 64, Ok("क्\u{200C}ष"));
+        // Latin letters do not join.
+        plain("a\u{200C}b", 64, INVISIBLE);
+        plain("a\u{200D}b", 64, INVISIBLE);
+        plain("\u{200D}", 64, INVISIBLE);
+        // Emoji: a ZWJ sequence, with and without a variation selector.
+        plain("👨\u{200D}👩\u{200D}👧", 64, Ok("👨\u{200D}👩\u{200D}👧"));
+        plain("❤\u{FE0F}\u{200D}🔥", 64, Ok("❤\u{FE0F}\u{200D}🔥"));
+        plain("☺\u{FE0E}", 64, Ok("☺\u{FE0E}"));
+        plain("a\u{FE0F}", 64, INVISIBLE);
+        plain("👨\u{200D}a", 64, INVISIBLE);
+    }
+
+    #[test]
+    fn combining_marks_per_base_are_bounded() {
+        let marks = |n| format!("a{}", "\u{316}".repeat(n));
+        plain(&marks(30), 64, Ok(&marks(30)));
+        plain(&marks(31), 64, Err(ErrorKind::TooManyMarks { max: 30 }));
+    }
+
+    #[test]
+    fn too_long_before_normalizing() {
+        // 4 × 64 + 1 characters cannot compose to 64.
+        let long = "e\u{301}".repeat(129);
+        assert_eq!(
+            check_raw_length(&long, 64),
+            Err(ErrorKind::TooLong { max: 64 })
+        );
+        assert_eq!(check_raw_length(&"e\u{301}".repeat(128), 64), Ok(()));
+    }
+
+    #[test]
+    fn max_decomposition_matches_the_normalization_tables() {
+        let longest = (0..=0x0010_FFFF_u32)
+            .filter_map(char::from_u32)
+            .map(|c| std::iter::once(c).nfd().count())
+            .max();
+        assert_eq!(longest, Some(MAX_DECOMPOSITION));
     }
 }

@@ -12,6 +12,47 @@ use crate::value::plain;
 /// The default most entries one list may hold.
 pub(crate) const MAX_SOURCES: usize = 32;
 
+/// The most characters one entry may have: an IPv6 address written in full with an
+/// IPv4 tail and a prefix (`0000:0000:0000:0000:0000:ffff:255.255.255.255/128` is 50),
+/// with room to spare.
+const MAX_ENTRY: usize = 64;
+
+/// The entries of a list: separated by commas and/or white space.
+fn entries(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|e| !e.is_empty())
+}
+
+/// One entry: an address, or an address and a prefix length of plain decimal digits
+/// (no sign, no leading zero). An IPv4-mapped IPv6 entry is read as its IPv4 entry.
+fn parse_entry(entry: &str) -> Option<IpNetwork> {
+    let network = match entry.split_once('/') {
+        None => IpNetwork::from(entry.parse::<IpAddr>().ok()?),
+        Some((address, prefix)) => {
+            let plain_digits = !prefix.is_empty()
+                && prefix.bytes().all(|b| b.is_ascii_digit())
+                && (prefix == "0" || !prefix.starts_with('0'));
+            if !plain_digits || prefix.len() > 3 {
+                return None;
+            }
+            IpNetwork::new(address.parse().ok()?, prefix.parse().ok()?).ok()?
+        }
+    };
+    Some(unmapped(network))
+}
+
+/// An IPv4-mapped IPv6 network (`::ffff:192.0.2.0/120`) as its IPv4 network
+/// (`192.0.2.0/24`); any other network as it is.
+fn unmapped(network: IpNetwork) -> IpNetwork {
+    match network {
+        IpNetwork::V6(v6) if v6.prefix() >= 96 => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => IpNetwork::new(IpAddr::V4(v4), v6.prefix() - 96).unwrap_or(network),
+            None => network,
+        },
+        _ => network,
+    }
+}
+
 /// IPv4/IPv6 addresses and CIDR networks, canonically joined by `, `: a single address
 /// (`/32`, `/128`) is written bare, IPv6 compressed, duplicates dropped keeping the
 /// first.
@@ -29,13 +70,13 @@ impl SourceList {
     /// naming the network meant (`192.168.1.5/24` → `192.168.1.0/24`).
     pub fn parse(s: &str, max: usize) -> Result<SourceList, ErrorKind> {
         let s = plain::non_empty(s)?;
+        plain::check_raw_length(s, max * MAX_ENTRY)?;
         let mut networks: Vec<IpNetwork> = Vec::new();
-        let separator = |c: char| c == ',' || c.is_whitespace();
-        for (count, entry) in s.split(separator).filter(|e| !e.is_empty()).enumerate() {
+        for (count, entry) in entries(s).enumerate() {
             if count == max {
                 return Err(ErrorKind::TooManyEntries { max });
             }
-            let given: IpNetwork = entry.parse().map_err(|_| ErrorKind::InvalidSourceEntry {
+            let given = parse_entry(entry).ok_or_else(|| ErrorKind::InvalidSourceEntry {
                 entry: entry.to_owned(),
             })?;
             if given.ip() != given.network() {
@@ -83,10 +124,27 @@ impl SourceList {
         &self.networks
     }
 
-    /// Whether `ip` is in one of the networks.
+    /// Whether `ip` is in one of the networks; an IPv4-mapped IPv6 address is the IPv4
+    /// address it maps.
     #[must_use]
     pub fn admits(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
         self.networks.iter().any(|network| network.contains(ip))
+    }
+}
+
+impl SourceList {
+    /// The check at authentication (SPEC §4): whether a stored source list lets a
+    /// request from `ip` in. An empty list admits every address. The stored list is read
+    /// leniently, as legacy data may be: an entry with host bits set is read as its
+    /// network, and an entry that cannot be read at all admits nothing, so that no legacy
+    /// value lets anyone in. An IPv4-mapped address is the IPv4 address it maps.
+    #[must_use]
+    pub fn stored_admits(stored: &str, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        let mut entries = entries(stored).peekable();
+        entries.peek().is_none()
+            || entries.any(|entry| parse_entry(entry).is_some_and(|network| network.contains(ip)))
     }
 }
 
@@ -126,7 +184,10 @@ mod tests {
             Ok("10.0.0.0/8, 192.0.2.1, 2001:db8::/32"),
         );
         check("2001:db8:0:0:0:0:0:1/128", Ok("2001:db8::1"));
-        check("10.0.0.0/255.0.0.0", Ok("10.0.0.0/8"));
+        check("::ffff:192.0.2.0/120", Ok("192.0.2.0/24"));
+        check("::ffff:192.0.2.9", Ok("192.0.2.9"));
+        check("::ffff:0:0/96", Ok("0.0.0.0/0"));
+        check("64:ff9b::/96", Ok("64:ff9b::/96"));
         check("192.0.2.1,192.0.2.1/32", Ok("192.0.2.1"));
         check("0.0.0.0/0", Ok("0.0.0.0/0"));
     }
@@ -147,6 +208,10 @@ mod tests {
         );
         check("10.0.0.256", bad("10.0.0.256"));
         check("10.0.0.0/33", bad("10.0.0.0/33"));
+        check("10.0.0.0/+8", bad("10.0.0.0/+8"));
+        check("192.0.2.0/024", bad("192.0.2.0/024"));
+        check("10.0.0.0/", bad("10.0.0.0/"));
+        check("10.0.0.0/255.0.0.0", bad("10.0.0.0/255.0.0.0"));
         check("example.com", bad("example.com"));
         check("10.0.0.1-10.0.0.9", bad("10.0.0.1-10.0.0.9"));
         check(", ,", bad(", ,"));
@@ -167,10 +232,36 @@ mod tests {
     }
 
     #[test]
+    fn stored_lists_are_read_leniently_and_fail_closed() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        for (stored, from, admitted) in [
+            ("", "192.0.2.9", true),
+            (" , ", "192.0.2.9", true),
+            ("192.0.2.0/24", "192.0.2.9", true),
+            ("192.0.2.0/24", "::ffff:192.0.2.9", true),
+            ("::ffff:192.0.2.0/120", "192.0.2.9", true),
+            ("192.0.2.5/24", "192.0.2.9", true),
+            ("192.0.2.0/24", "198.51.100.1", false),
+            ("not-an-address", "192.0.2.9", false),
+            ("192.0.2.0/024", "192.0.2.9", false),
+            ("garbage, 198.51.100.0/24", "198.51.100.7", true),
+        ] {
+            assert_eq!(
+                SourceList::stored_admits(stored, ip(from)),
+                admitted,
+                "{stored:?} from {from}"
+            );
+        }
+    }
+
+    #[test]
     fn admits() {
         let list: SourceList = "10.0.0.0/8, 2001:db8::/32".parse().unwrap();
         assert!(list.admits("10.1.2.3".parse().unwrap()));
         assert!(list.admits("2001:db8::5".parse().unwrap()));
         assert!(!list.admits("192.0.2.1".parse().unwrap()));
+        assert!(list.admits("::ffff:10.1.2.3".parse().unwrap()));
+        let v4: SourceList = "192.0.2.0/24".parse().unwrap();
+        assert!(v4.admits("::ffff:192.0.2.9".parse().unwrap()));
     }
 }

@@ -33,9 +33,10 @@ impl<const MAX: usize> FromStr for Text<MAX> {
     type Err = ErrorKind;
 
     /// # Errors
-    /// `empty_value`, `control_character`, `invisible_character`, `too_long`.
+    /// `empty_value`, `control_character`, `invisible_character`, `too_long`,
+    /// `too_many_marks`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        plain::plain_text(s, MAX).map(Text)
+        plain::plain_text(s, MAX, plain::MAX_MARKS).map(Text)
     }
 }
 

@@ -8,7 +8,8 @@ mod oracle;
 pub use oracle::encode;
 
 use enswitch_people::{
-    Accepted, Actor, Context, Envelope, Person, Policy, Privilege, Report, Request, Roles, decide,
+    Accepted, Actor, Context, CustomerChain, Envelope, Person, Policy, Privilege, Report, Request,
+    Roles, decide,
 };
 
 pub const SYSTEM_ROLE: u64 = 1;
@@ -123,17 +124,13 @@ impl<'a> Call<'a> {
     pub fn run_request(&self, request: &Request<'_>) -> Result<Accepted<'a>, Report> {
         let roles = roles();
         let chain = chain(self.target.customer);
-        let mut context = Context::new(&roles, &chain).with_plan_forbids(self.plan_forbids);
+        let chain = CustomerChain::new(self.target, &chain);
+        let mut context = Context::new(&roles, chain).with_plan_forbids(self.plan_forbids);
         if let Some(ip) = self.request_ip {
             context = context.with_request_ip(ip);
         }
-        decide(
-            self.target,
-            &actor(self.actor),
-            request,
-            &context,
-            &self.policy,
-        )
+        let caller = actor(self.actor).caller()?;
+        decide(self.target, &caller, request, &context, &self.policy)
     }
 }
 

@@ -9,8 +9,8 @@
 use std::net::IpAddr;
 
 use enswitch_people::{
-    Accepted, Actor, Change, Context, Envelope, Field, Person, Policy, Privilege, Report, Request,
-    Roles, decide,
+    Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, Person, Policy, Privilege,
+    Report, Request, Roles, decide,
 };
 
 /// Role ids 1–5 are the five levels, lowest first; 9 is missing from the catalogue.
@@ -276,7 +276,7 @@ fn decide_on<'p>(
     let request = Request::parse(wire).ok()?;
     let roles = roles();
     let chain = s.chain();
-    let mut context = Context::new(&roles, &chain);
+    let mut context = Context::new(&roles, CustomerChain::new(person, &chain));
     if let Some(ip) = s.request_ip {
         context = context.with_request_ip(ip);
     }
@@ -284,13 +284,11 @@ fn decide_on<'p>(
         Field::ALL.into_iter().filter(|f| s.forbidden(*f)).collect();
     context = context.with_plan_forbids(forbidden);
     let actor = Actor::new(ACTOR_ID, 10, s.actor_level());
-    Some(decide(
-        person,
-        &actor,
-        &request,
-        &context,
-        &Policy::default(),
-    ))
+    Some(
+        actor
+            .caller()
+            .and_then(|caller| decide(person, &caller, &request, &context, &Policy::default())),
+    )
 }
 
 /// Runs the scenario and checks every invariant.

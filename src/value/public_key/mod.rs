@@ -1,0 +1,97 @@
+//! The person's OpenPGP public key, ASCII-armored: the armor and the packets inside it
+//! are read apart, each in one pass, and their private errors are mapped to the public
+//! error table in one place.
+
+mod armor;
+mod packet;
+
+use std::str::FromStr;
+
+use crate::error::ErrorKind;
+use crate::value::string_newtype;
+use armor::ArmorError;
+use packet::PacketError;
+
+/// An ASCII-armored OpenPGP public key block: its packets complete, the first a v4, v5
+/// or v6 public key, none secret; with LF line endings and each line trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PublicKey(String);
+
+string_newtype!(PublicKey);
+
+impl PublicKey {
+    /// The most bytes a key block may have.
+    pub const MAX_BYTES: usize = 64 * 1024;
+}
+
+impl FromStr for PublicKey {
+    type Err = ErrorKind;
+
+    /// # Errors
+    /// `empty_value`, `public_key_too_large`, `private_key_block` (a private key, armored
+    /// or as the first packet), `invalid_armor`, `checksum_mismatch`, `not_public_key`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = crate::value::plain::non_empty(s)?;
+        if s.len() > Self::MAX_BYTES {
+            return Err(ErrorKind::PublicKeyTooLarge {
+                max_bytes: Self::MAX_BYTES,
+            });
+        }
+        read_block(s).map(PublicKey).map_err(ErrorKind::from)
+    }
+}
+
+/// The armor, then the packets inside it; the canonical text.
+fn read_block(block: &str) -> Result<String, KeyError> {
+    let armored = armor::read(block)?;
+    packet::check_packets(&armored.packets)?;
+    Ok(armored.canonical)
+}
+
+/// Why a block is refused: the armor's and the packets' own errors, mapped to the public
+/// table here and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyError {
+    Armor(ArmorError),
+    Packet(PacketError),
+}
+
+impl From<ArmorError> for KeyError {
+    fn from(error: ArmorError) -> KeyError {
+        KeyError::Armor(error)
+    }
+}
+
+impl From<PacketError> for KeyError {
+    fn from(error: PacketError) -> KeyError {
+        KeyError::Packet(error)
+    }
+}
+
+impl From<KeyError> for ErrorKind {
+    fn from(error: KeyError) -> ErrorKind {
+        match error {
+            KeyError::Armor(ArmorError::PrivateBlock) | KeyError::Packet(PacketError::Secret) => {
+                ErrorKind::PrivateKeyBlock {}
+            }
+            KeyError::Armor(ArmorError::Malformed) => ErrorKind::InvalidArmor {},
+            KeyError::Armor(ArmorError::Checksum) => ErrorKind::ChecksumMismatch {},
+            KeyError::Packet(
+                PacketError::Empty
+                | PacketError::NotAHeader
+                | PacketError::ReservedTag
+                | PacketError::UnboundedLength
+                | PacketError::Truncated
+                | PacketError::FirstNotPublicKey
+                | PacketError::UnsupportedVersion,
+            ) => ErrorKind::NotPublicKey {},
+        }
+    }
+}
+
+/// Reads a raw packet sequence as a key block's body is read, for the fuzz target on the
+/// packet reader; not public API.
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_packets(bytes: &[u8]) -> Result<(), ErrorKind> {
+    packet::check_packets(bytes).map_err(|e| ErrorKind::from(KeyError::from(e)))
+}
