@@ -98,10 +98,11 @@ fn read_value<'de>(
 ) -> Slot<'de> {
     let text = raw.get();
     match text.as_bytes().first() {
-        Some(b'"') => match serde_json::from_str::<&'de str>(text) {
-            Ok(borrowed) => Slot::Value(Text::Input(borrowed)),
+        Some(b'"') => match text.get(1..text.len() - 1) {
+            // Valid JSON without a backslash holds its text as it is.
+            Some(inner) if !inner.contains('\\') => Slot::Value(Text::Input(inner)),
             // Escapes: unescaped into the request's own buffer, never longer than the input.
-            Err(_) => match serde_json::from_str::<String>(text) {
+            _ => match serde_json::from_str::<String>(text) {
                 Ok(owned) => {
                     request.reserve_once(size);
                     Slot::Value(request.own_text(&owned))

@@ -29,6 +29,8 @@ fn param() -> impl Strategy<Value = (Name, String)> {
         1 => prop::sample::select(vec!["0", "1", "2", ""]).prop_map(|v| (Name::Validation, v.to_owned())),
         1 => text().prop_map(|v| (Name::AuthPassword, format!("{}{v}", oracle::SECRET))),
         1 => "[a-z_]{1,8}".prop_map(|n| (Name::Unknown(n), "x".to_owned())),
+        // A client that encoded the `=`: the secret rides in the name.
+        1 => text().prop_map(|v| (Name::Unknown(format!("auth_password={}{v}", oracle::SECRET)), String::new())),
         1 => prop::sample::select(vec!["200", "100", "x", ""]).prop_map(|v| (Name::Id, v.to_owned())),
     ]
 }
@@ -53,9 +55,20 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         any::<bool>(),
         prop::sample::select(oracle::REQUEST_IPS.to_vec()),
         prop_oneof![3 => Just(0u32), 1 => any::<u32>()],
+        0..oracle::policies().len(),
     )
         .prop_map(
-            |(actor_level, relation, target_role, stored, mut params, json, ip, plan_forbids)| {
+            |(
+                actor_level,
+                relation,
+                target_role,
+                stored,
+                mut params,
+                json,
+                ip,
+                plan_forbids,
+                policy,
+            )| {
                 let id = if relation == Relation::Own {
                     "100"
                 } else {
@@ -71,6 +84,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     json,
                     request_ip: ip.map(|ip| ip.parse().unwrap()),
                     plan_forbids,
+                    policy,
                 }
             },
         )
@@ -130,6 +144,7 @@ fn an_unknown_name_that_is_a_field_name_counts_as_sent() {
         json: false,
         request_ip: None,
         plan_forbids: 0,
+        policy: 0,
     };
     oracle::check(&scenario);
 }

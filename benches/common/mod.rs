@@ -129,6 +129,9 @@ pub fn hostile() -> Vec<(&'static str, String)> {
             "json_escapes",
             format!("{json_head}{}\"}}", r"\u00e9".repeat(json_units)),
         ),
+        ("timezone_long", filled("timezone", "Europe/")),
+        ("password_combining", filled("password", "e\u{301}")),
+        ("source_entries", filled("source", "192.0.2.1,")),
         ("description_ascii", filled("description", "x")),
     ]
 }

@@ -1,6 +1,8 @@
 //! Structured updates: actor level, relation to the person, stored person, request,
 //! request address and rate plan. Never a panic; when accepted, no change the oracle
-//! forbids, nothing lost, resubmission idempotent, and no password in any output.
+//! forbids, nothing lost, resubmission idempotent, and no password in any output; no
+//! key shows a secret; a mapped and an unmapped address get the same answer; a value
+//! equal to the stored one is never an error under any policy.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -26,6 +28,8 @@ enum Param {
     Validation(u8),
     AuthPassword(String),
     Unknown(String),
+    /// A secret behind an encoded `=` in a name.
+    SecretName(String),
 }
 
 #[derive(Arbitrary, Debug)]
@@ -39,6 +43,7 @@ struct Input {
     request_ip: u8,
     plan_forbids: u32,
     plan_used: bool,
+    policy: u8,
 }
 
 fn field(i: u8) -> Field {
@@ -70,6 +75,7 @@ fn scenario(input: &Input) -> Scenario {
             Param::Validation(v) => (Name::Validation, ["0", "1", "2", ""][usize::from(*v) % 4].to_owned()),
             Param::AuthPassword(raw) => (Name::AuthPassword, format!("{}{raw}", oracle::SECRET)),
             Param::Unknown(name) => (Name::Unknown(name.clone()), "x".to_owned()),
+            Param::SecretName(raw) => (Name::Unknown(format!("auth_password={}{raw}", oracle::SECRET)), String::new()),
         });
     }
     Scenario {
@@ -82,6 +88,7 @@ fn scenario(input: &Input) -> Scenario {
         request_ip: oracle::REQUEST_IPS[usize::from(input.request_ip) % oracle::REQUEST_IPS.len()]
             .map(|ip| ip.parse().expect("a literal address")),
         plan_forbids: if input.plan_used { input.plan_forbids } else { 0 },
+        policy: usize::from(input.policy),
     }
 }
 

@@ -67,27 +67,25 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
     let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
     let bidi = CodePointSetData::new::<BidiControl>();
     for (i, c) in s.char_indices() {
-        match category.get(c) {
-            GeneralCategory::Control if control_ok(c) => {}
-            GeneralCategory::Control
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator => return Err(ErrorKind::ControlCharacter {}),
+        let category = category.get(c);
+        let control = match category {
+            GeneralCategory::Control => !control_ok(c),
+            GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => true,
+            _ => false,
+        };
+        if control {
+            return Err(ErrorKind::ControlCharacter {});
+        }
+        let invisible = matches!(
+            category,
             GeneralCategory::Format
-            | GeneralCategory::PrivateUse
-            | GeneralCategory::Surrogate
-            | GeneralCategory::Unassigned
-                if !joiner_in_context(s, i, c) =>
-            {
-                return Err(ErrorKind::InvisibleCharacter {});
-            }
-            category => {
-                let invisible = matches!(category, GeneralCategory::Format)
-                    || ignorable.contains(c)
-                    || bidi.contains(c);
-                if invisible && !joiner_in_context(s, i, c) {
-                    return Err(ErrorKind::InvisibleCharacter {});
-                }
-            }
+                | GeneralCategory::PrivateUse
+                | GeneralCategory::Surrogate
+                | GeneralCategory::Unassigned
+        ) || ignorable.contains(c)
+            || bidi.contains(c);
+        if invisible && !joiner_in_context(s, i, c) {
+            return Err(ErrorKind::InvisibleCharacter {});
         }
     }
     Ok(())

@@ -9,8 +9,8 @@
 use std::net::IpAddr;
 
 use enswitch_people::{
-    Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, Person, Policy, Privilege,
-    Report, Request, Roles, decide,
+    Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, Person, Policy,
+    PolicySettings, Privilege, Report, Request, Roles, UnknownParameters, decide,
 };
 
 /// Role ids 1–5 are the five levels, lowest first; 9 is missing from the catalogue.
@@ -74,6 +74,35 @@ pub struct Scenario {
     pub request_ip: Option<IpAddr>,
     /// Bit `i` forbids `Field::ALL[i]`.
     pub plan_forbids: u32,
+    /// Index into [`policies`]: the policy under which values equal to the stored ones
+    /// are sent back.
+    pub policy: usize,
+}
+
+/// Policies as strict as they come, each refusing something the default allows: none
+/// of them may refuse a value equal to the stored one.
+pub fn policies() -> Vec<Policy> {
+    let strict = |settings: PolicySettings| Policy::try_from(settings).expect("a valid policy");
+    vec![
+        Policy::default(),
+        strict(PolicySettings {
+            self_service: [Field::Password].into(),
+            require_email: true,
+            unknown_parameters: UnknownParameters::Ignore,
+            ..PolicySettings::default()
+        }),
+        strict(PolicySettings {
+            languages: Some(vec!["fr".into()]),
+            max_email_addresses: 1,
+            max_source_entries: 1,
+            ..PolicySettings::default()
+        }),
+        strict(PolicySettings {
+            password_min_length: 64,
+            password_max_length: 64,
+            ..PolicySettings::default()
+        }),
+    ]
 }
 
 const ACTOR_ID: u64 = 100;
@@ -273,11 +302,21 @@ fn decide_on<'p>(
     person: &'p Person,
     wire: &str,
 ) -> Option<Result<Accepted<'p>, Report>> {
+    decide_with(s, person, wire, s.request_ip, &Policy::default())
+}
+
+fn decide_with<'p>(
+    s: &Scenario,
+    person: &'p Person,
+    wire: &str,
+    request_ip: Option<IpAddr>,
+    policy: &Policy,
+) -> Option<Result<Accepted<'p>, Report>> {
     let request = Request::parse(wire).ok()?;
     let roles = roles();
     let chain = s.chain();
     let mut context = Context::new(&roles, CustomerChain::new(person, &chain));
-    if let Some(ip) = s.request_ip {
+    if let Some(ip) = request_ip {
         context = context.with_request_ip(ip);
     }
     let forbidden: enswitch_people::FieldSet =
@@ -287,7 +326,7 @@ fn decide_on<'p>(
     Some(
         actor
             .caller()
-            .and_then(|caller| decide(person, &caller, &request, &context, &Policy::default())),
+            .and_then(|caller| decide(person, &caller, &request, &context, policy)),
     )
 }
 
@@ -300,6 +339,9 @@ pub fn check(s: &Scenario) {
     };
 
     check_no_password_leak(s, &outcome);
+    check_keys_hide_secrets(s, &outcome);
+    check_mapped_address_same_answer(s, &stored, &wire, &outcome);
+    check_stored_values_are_never_errors(s);
 
     if s.actor_level() < Privilege::User {
         let report = outcome
@@ -340,6 +382,8 @@ pub fn check(s: &Scenario) {
         // Rule 7: your own new, non-empty source list must admit your address.
         let own_source = field == Field::Source && s.relation == Relation::Own;
         if let (true, Some(ip), Some(list)) = (own_source, s.request_ip, change.stored_text()) {
+            // SPEC §4: a mapped address is the IPv4 address it maps.
+            let ip = ip.to_canonical();
             let admits = list.is_empty()
                 || list.split(", ").any(|entry| {
                     entry
@@ -397,6 +441,106 @@ pub fn check(s: &Scenario) {
     }
 }
 
+/// (5) No error's key holds a secret that a parameter's name carried after its `=` (a
+/// client that encoded `auth_password%3Dsecret`).
+fn check_keys_hide_secrets(s: &Scenario, outcome: &Result<Accepted<'_>, Report>) {
+    let visible = |name: &str| name.split('=').next().unwrap_or_default().contains(SECRET);
+    if s.params.iter().any(|(name, _)| visible(name.as_str())) {
+        return; // the secret is in a name's own text, which a key may show
+    }
+    if let Err(report) = outcome {
+        for error in report.errors() {
+            assert!(
+                !error.key().contains(SECRET),
+                "a key shows a secret: {:?}",
+                error.key()
+            );
+        }
+        let envelope = Envelope::refused(report).to_json();
+        assert!(
+            s.other_text().contains(SECRET) || !envelope.contains(SECRET),
+            "the envelope shows a secret: {envelope}"
+        );
+    }
+}
+
+/// (6) An IPv4 request address and the same address IPv4-mapped get the same answer.
+fn check_mapped_address_same_answer(
+    s: &Scenario,
+    stored: &Person,
+    wire: &str,
+    outcome: &Result<Accepted<'_>, Report>,
+) {
+    let Some(IpAddr::V4(v4)) = s.request_ip else {
+        return;
+    };
+    let mapped = IpAddr::V6(v4.to_ipv6_mapped());
+    let again = decide_with(s, stored, wire, Some(mapped), &Policy::default())
+        .expect("parsed once, parses twice");
+    assert_eq!(
+        Envelope::of(&again).to_json(),
+        Envelope::of(outcome).to_json(),
+        "{v4} and {mapped} answered differently"
+    );
+}
+
+/// (7) A value equal to the stored one, as sent or in canonical form, is never an error
+/// and never a change, under any policy.
+fn check_stored_values_are_never_errors(s: &Scenario) {
+    if s.actor_level() < Privilege::User || !s.in_reach() {
+        return;
+    }
+    let policies = policies();
+    let policy = &policies[s.policy % policies.len()];
+    let id = if s.relation == Relation::Own {
+        ACTOR_ID
+    } else {
+        TARGET_ID
+    };
+    for (name, value) in &s.params {
+        let Name::Field(field) = name else { continue };
+        if matches!(field, Field::Password | Field::Role) {
+            continue;
+        }
+        let wire = format!("id={id};{}={}", field.as_str(), encode(value));
+        // The canonical form, as the system owner's update would store it.
+        let mut blank = s.person();
+        set_text(&mut blank, *field, "");
+        let owner = Scenario {
+            actor_level: 4,
+            ..s.clone()
+        };
+        let canonical = decide_with(&owner, &blank, &wire, None, &Policy::default())
+            .and_then(Result::ok)
+            .and_then(|accepted| {
+                accepted
+                    .update()
+                    .change(*field)
+                    .and_then(Change::stored_text)
+                    .map(str::to_owned)
+            });
+        for stored_value in [Some(value.trim().to_owned()), canonical]
+            .into_iter()
+            .flatten()
+        {
+            let mut person = s.person();
+            set_text(&mut person, *field, &stored_value);
+            let outcome = decide_with(s, &person, &wire, s.request_ip, policy)
+                .expect("a one-field request parses");
+            match outcome {
+                Ok(accepted) => assert!(
+                    accepted.update().is_empty(),
+                    "{field}={value:?} against stored {stored_value:?} is a change"
+                ),
+                Err(report) => panic!(
+                    "{field}={value:?} against stored {stored_value:?} refused: {}",
+                    Envelope::refused(&report).to_json()
+                ),
+            }
+        }
+    }
+}
+
 /// (4) A password appears in no envelope, diff, message or Debug output.
 fn check_no_password_leak(s: &Scenario, outcome: &Result<Accepted<'_>, Report>) {
     let secret_sent = s.params.iter().any(|(name, value)| {
@@ -436,13 +580,19 @@ pub fn samples(field: Field) -> &'static [&'static str] {
         Field::Country => &["GB", "fr", "UK", ""],
         Field::DateFormat => &["DD/MM/YYYY", "yyyy-mm-dd", "D/M/Y"],
         Field::Description => &["one\r\ntwo", "", "tab\there"],
-        Field::Email => &["a@x.org", "A@X.ORG; b@y.org a@x.org", "nobody", ""],
+        Field::Email => &[
+            "a@x.org",
+            "A@X.ORG; b@y.org a@x.org",
+            "Jose\u{301}@x.org, José@X.org",
+            "nobody",
+            "",
+        ],
         Field::Extension => &["201", "0042", "2x", ""],
         Field::Fax | Field::Mobile | Field::Telephone => {
             &["+44 (0)20 7946 0000", "020 7946 0000", "1", ""]
         }
         Field::Forename | Field::Surname => &["Zoë", "O’Brien", "R2D2", ""],
-        Field::Language => &["en_gb", "fr", "english", ""],
+        Field::Language => &["en_gb", "fr", "EN-gb", "english", "en-a-b-a-c", ""],
         Field::Password => &["🔑correct horse", "🔑x", "swordfish99", ""],
         Field::PublicKey => &[include_str!("../data/ed25519.pub.asc"), "junk", ""],
         Field::Role => &["4", "5", "3", "2", "1", "9", "x"],
@@ -451,21 +601,25 @@ pub fn samples(field: Field) -> &'static [&'static str] {
             "192.0.2.1, 2001:db8::/32",
             "192.168.1.5/24",
             "127.0.0.1",
+            "::ffff:192.0.2.0/120",
+            "::ffff:10.0.0.0/104, 2001:db8::/32",
             "",
         ],
         Field::TimeFormat => &["12", "24", "13"],
         Field::Timezone => &["europe/london", "Asia/Tokyo", "Mars/Base", ""],
-        Field::Title => &["Dr", "", "\u{202E}x"],
+        Field::Title => &["Dr", "", "\u{202E}x", "Cafe\u{301}", "a\u{200D}b"],
         Field::Username => &["alice", "bob.smith@x.org", "-bad", ""],
     }
 }
 
 /// The addresses a request may come from.
-pub const REQUEST_IPS: [Option<&str>; 4] = [
+pub const REQUEST_IPS: [Option<&str>; 6] = [
     None,
     Some("127.0.0.1"),
     Some("10.1.2.3"),
     Some("2001:db8::1"),
+    Some("192.0.2.9"),
+    Some("::ffff:10.1.2.3"),
 ];
 
 /// A request that parses with no problems writes itself out (as a query string and as
