@@ -1,6 +1,6 @@
 //! Building a request with types, as a client does.
 
-use crate::field::Field;
+use crate::field::{Field, with_field_table};
 use crate::request::{Param, Request};
 
 /// Builds a [`Request`] one field at a time: `Request::builder(id)`, then a method per
@@ -22,46 +22,36 @@ pub struct RequestBuilder {
     request: Request<'static>,
 }
 
-macro_rules! setters {
-    ($( $field:ident : $set:ident $(, $clear:ident)? ; )*) => {
+/// A builder setter for a row of the field table: text and the password take a
+/// string; the role (an id) has its own setter below.
+macro_rules! setter {
+    (id, $($row:tt)*) => {};
+    ($store:ident, $name:ident $variant:ident $(, $clear:ident)?) => {
+        #[doc = concat!("Sets `", stringify!($name), "`.")]
+        pub fn $name(self, value: impl AsRef<str>) -> RequestBuilder {
+            self.field(Field::$variant, value.as_ref())
+        }
+        $(
+            #[doc = concat!("Clears `", stringify!($name), "` (sends it empty).")]
+            pub fn $clear(self) -> RequestBuilder {
+                self.field(Field::$variant, "")
+            }
+        )?
+    };
+}
+
+macro_rules! define_setters {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $name:ident : $ty:ty, $store:ident, $clearable:ident $(($clear:ident))?;
+    )*) => {
         impl RequestBuilder {
-            $(
-                #[doc = concat!("Sets `", stringify!($set), "`.")]
-                pub fn $set(self, value: impl AsRef<str>) -> RequestBuilder {
-                    self.field(Field::$field, value.as_ref())
-                }
-                $(
-                    #[doc = concat!("Clears `", stringify!($set), "` (sends it empty).")]
-                    pub fn $clear(self) -> RequestBuilder {
-                        self.field(Field::$field, "")
-                    }
-                )?
-            )*
+            $( setter!($store, $name $variant $(, $clear)?); )*
         }
     };
 }
 
-setters! {
-    Company: company, clear_company;
-    Country: country;
-    DateFormat: date_format;
-    Description: description, clear_description;
-    Email: email, clear_email;
-    Extension: extension, clear_extension;
-    Fax: fax, clear_fax;
-    Forename: forename, clear_forename;
-    Language: language, clear_language;
-    Mobile: mobile, clear_mobile;
-    Password: password;
-    PublicKey: public_key, clear_public_key;
-    Source: source, clear_source;
-    Surname: surname, clear_surname;
-    Telephone: telephone, clear_telephone;
-    TimeFormat: time_format;
-    Timezone: timezone, clear_timezone;
-    Title: title, clear_title;
-    Username: username;
-}
+with_field_table!(define_setters);
 
 impl RequestBuilder {
     pub(crate) fn new(id: u64) -> RequestBuilder {

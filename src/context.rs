@@ -50,6 +50,7 @@ pub struct Context<'a> {
     customer_chain: CustomerChain<'a>,
     request_ip: Option<IpAddr>,
     plan_forbids: FieldSet,
+    username_taken: bool,
 }
 
 impl<'a> Context<'a> {
@@ -62,6 +63,7 @@ impl<'a> Context<'a> {
             customer_chain,
             request_ip: None,
             plan_forbids: FieldSet::EMPTY,
+            username_taken: false,
         }
     }
 
@@ -78,6 +80,23 @@ impl<'a> Context<'a> {
     pub const fn with_plan_forbids(mut self, fields: FieldSet) -> Context<'a> {
         self.plan_forbids = fields;
         self
+    }
+
+    /// Says that another person already has the username the request asks for: the
+    /// caller looks up the request's `username` (trimmed, as [`crate::Request::value`]
+    /// gives it) case-insensitively among everyone but the stored person, so that a
+    /// taken username is reported with every other error (`400 username_taken`), with
+    /// `validation=1` as without.
+    #[must_use]
+    pub const fn with_username_taken(mut self, taken: bool) -> Context<'a> {
+        self.username_taken = taken;
+        self
+    }
+
+    /// Whether the requested username is taken by someone else.
+    #[must_use]
+    pub const fn username_taken(&self) -> bool {
+        self.username_taken
     }
 
     /// The role catalogue.

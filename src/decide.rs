@@ -10,7 +10,30 @@ use crate::policy::{Policy, UnknownParameters};
 use crate::report::Report;
 use crate::request::Request;
 use crate::update::{Accepted, Change, Update, Valid};
-use crate::value::{EmailList, MAX_LIST_ENTRIES, Password, SourceList, is_email_separator};
+use crate::value::{MAX_LIST_ENTRIES, Rules, is_email_separator};
+
+/// How many entries a list may hold while its format is read: the policy's limit, or
+/// as many as the stored list holds (up to the hard ceiling), so that a stored list
+/// longer than today's policy allows is still recognised when it is sent back.
+fn list_limit(person: &Person, field: Field, policy_max: usize) -> usize {
+    let stored = person.text(field).unwrap_or_default();
+    // Splitting on every list separator may count more entries, never fewer.
+    let stored_entries = stored
+        .split(is_email_separator)
+        .filter(|e| !e.is_empty())
+        .take(MAX_LIST_ENTRIES)
+        .count();
+    policy_max.max(stored_entries)
+}
+
+/// The rules values are parsed under, for this person and policy.
+pub(crate) fn rules(person: &Person, policy: &Policy) -> Rules {
+    Rules {
+        email_entries: list_limit(person, Field::Email, policy.max_email_addresses()),
+        source_entries: list_limit(person, Field::Source, policy.max_source_entries()),
+        password_lengths: policy.password_lengths(),
+    }
+}
 
 /// Decides whether `caller` may carry out `request` on the stored `person`.
 ///
@@ -28,13 +51,14 @@ pub fn decide<'p>(
     policy: &Policy,
 ) -> Result<Accepted<'p>, Report> {
     let Some(standing) = permission::reach(caller, person, context) else {
-        return Err(Report::from(Error::new("id", ErrorKind::PersonNotFound {})));
+        return Err(Report::not_found());
     };
     let mut decision = Decision {
         person,
         standing,
         context,
         policy,
+        rules: rules(person, policy),
         errors: Vec::new(),
         changes: Vec::with_capacity(
             Field::ALL
@@ -71,6 +95,7 @@ struct Decision<'p, 'c> {
     standing: Standing,
     context: &'c Context<'c>,
     policy: &'c Policy,
+    rules: Rules,
     errors: Vec<Error>,
     changes: Vec<Change>,
 }
@@ -150,51 +175,7 @@ impl Decision<'_, '_> {
         if value.is_empty() && field.is_clearable() {
             return Change::cleared(field).ok_or(ErrorKind::EmptyValue {});
         }
-        Ok(match field {
-            Field::Company => Change::Company(Some(value.parse()?)),
-            Field::Country => Change::Country(value.parse()?),
-            Field::DateFormat => Change::DateFormat(value.parse()?),
-            Field::Description => Change::Description(Some(value.parse()?)),
-            Field::Email => {
-                let max = self.list_limit(Field::Email, self.policy.max_email_addresses());
-                Change::Email(Some(EmailList::parse(value, max)?))
-            }
-            Field::Extension => Change::Extension(Some(value.parse()?)),
-            Field::Fax => Change::Fax(Some(value.parse()?)),
-            Field::Forename => Change::Forename(Some(value.parse()?)),
-            Field::Language => Change::Language(Some(value.parse()?)),
-            Field::Mobile => Change::Mobile(Some(value.parse()?)),
-            Field::Password => {
-                let (min, max) = self.policy.password_lengths();
-                Change::Password(Password::new(value, min, max)?)
-            }
-            Field::PublicKey => Change::PublicKey(Some(value.parse()?)),
-            Field::Role => Change::Role(value.parse()?),
-            Field::Source => {
-                let max = self.list_limit(Field::Source, self.policy.max_source_entries());
-                Change::Source(Some(SourceList::parse(value, max)?))
-            }
-            Field::Surname => Change::Surname(Some(value.parse()?)),
-            Field::Telephone => Change::Telephone(Some(value.parse()?)),
-            Field::TimeFormat => Change::TimeFormat(value.parse()?),
-            Field::Timezone => Change::Timezone(Some(value.parse()?)),
-            Field::Title => Change::Title(Some(value.parse()?)),
-            Field::Username => Change::Username(value.parse()?),
-        })
-    }
-
-    /// How many entries a list may hold while its format is read: the policy's limit, or
-    /// as many as the stored list holds (up to the hard ceiling), so that a stored list
-    /// longer than today's policy allows is still recognised when it is sent back.
-    fn list_limit(&self, field: Field, policy_max: usize) -> usize {
-        let stored = self.person.text(field).unwrap_or_default();
-        // Splitting on every list separator may count more entries, never fewer.
-        let stored_entries = stored
-            .split(is_email_separator)
-            .filter(|e| !e.is_empty())
-            .take(MAX_LIST_ENTRIES)
-            .count();
-        policy_max.max(stored_entries)
+        Change::parse(field, value, &self.rules)
     }
 
     /// What the policy and the role catalogue say of a real change.
@@ -220,6 +201,9 @@ impl Decision<'_, '_> {
             }
             Change::Role(id) if self.context.roles().level(id.get()).is_none() => {
                 Err(ErrorKind::UnknownRole {})?;
+            }
+            Change::Username(_) if self.context.username_taken() => {
+                Err(ErrorKind::UsernameTaken {})?;
             }
             _ => {}
         }

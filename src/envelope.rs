@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::report::Report;
 use crate::status::Status;
 use crate::update::Accepted;
@@ -57,7 +58,26 @@ impl Response {
     pub fn extra(&self) -> &BTreeMap<String, serde_json::Value> {
         &self.extra
     }
+
+    /// The typed error this entry carries in its opt-in `error` member (see
+    /// [`Envelope::refused_detailed`]); `None` when there is none, or it names a code
+    /// or parameters this crate does not know.
+    #[must_use]
+    pub fn error(&self) -> Option<Error> {
+        let detail = self.extra.get(ERROR_MEMBER)?.as_object()?;
+        let code: ErrorCode = detail.get("code")?.as_str()?.parse().ok()?;
+        let params = match detail.get("params") {
+            Some(params) => params.as_object()?.clone(),
+            None => serde_json::Map::new(),
+        };
+        let kind = ErrorKind::from_parts(code, &params)?;
+        Some(Error::new(self.key.clone(), kind))
+    }
 }
+
+/// The member that carries an error's machine code and typed parameters, when a server
+/// opts in.
+const ERROR_MEMBER: &str = "error";
 
 /// The whole answer to a `people/update` call, as Enswitch sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +145,41 @@ impl Envelope {
             .map(|e| Response::new(e.status(), e.key(), catalogue.message(e.kind())))
             .collect();
         Envelope::new(responses)
+    }
+
+    /// The envelope for a refusal, with messages from `catalogue`, and in each entry one
+    /// more member, `error`, with the machine code and the typed parameters:
+    /// `{"code":"400","key":"source","message":"…","error":{"code":"host_bits_set","params":{…}}}`.
+    /// A server opts in to it; the default envelope is byte for byte Enswitch's.
+    /// [`Response::error`] reads it back.
+    #[must_use]
+    pub fn refused_detailed(report: &Report, catalogue: &dyn Catalogue) -> Envelope {
+        let responses = report
+            .errors()
+            .iter()
+            .map(|e| {
+                let mut response = Response::new(e.status(), e.key(), catalogue.message(e.kind()));
+                let detail = serde_json::json!({
+                    "code": e.code().as_str(),
+                    "params": e.kind().params(),
+                });
+                response.extra.insert(ERROR_MEMBER.to_owned(), detail);
+                response
+            })
+            .collect();
+        Envelope::new(responses)
+    }
+
+    /// `401`, for a request whose authentication failed.
+    #[must_use]
+    pub fn unauthenticated() -> Envelope {
+        Envelope::refused(&Report::unauthenticated())
+    }
+
+    /// `404`, for a person that does not exist or is out of reach.
+    #[must_use]
+    pub fn not_found() -> Envelope {
+        Envelope::refused(&Report::not_found())
     }
 
     /// The envelope for a decision, with English messages.

@@ -63,6 +63,48 @@ macro_rules! error_table {
             pub const fn code(&self) -> ErrorCode {
                 match self { $( ErrorKind::$variant { .. } => ErrorCode::$variant, )* }
             }
+
+            /// The typed parameters as a JSON object, by name (the `params` of the
+            /// envelope's opt-in `error` member).
+            #[must_use]
+            pub fn params(&self) -> serde_json::Map<String, serde_json::Value> {
+                #[allow(unused_mut)] // most errors have no parameters
+                let mut params = serde_json::Map::new();
+                match self {
+                    $( ErrorKind::$variant { $($param),* } => {
+                        $( params.insert(stringify!($param).to_owned(), Param::to_json($param)); )*
+                    } )*
+                }
+                params
+            }
+
+            /// The error with machine code `code` and the parameters `params` (as
+            /// [`ErrorKind::params`] writes them); `None` when a parameter is missing or
+            /// of the wrong type.
+            #[must_use]
+            pub fn from_parts(
+                code: ErrorCode,
+                params: &serde_json::Map<String, serde_json::Value>,
+            ) -> Option<ErrorKind> {
+                #[allow(unused_variables)] // most errors have no parameters
+                let get = |name: &str| params.get(name);
+                Some(match code {
+                    $( ErrorCode::$variant => ErrorKind::$variant {
+                        $( $param: Param::from_json(get(stringify!($param))?)?, )*
+                    }, )*
+                })
+            }
+        }
+
+        impl std::str::FromStr for ErrorCode {
+            type Err = UnknownErrorCode;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $( $code => Ok(ErrorCode::$variant), )*
+                    _ => Err(UnknownErrorCode),
+                }
+            }
         }
 
         impl fmt::Display for ErrorKind {
@@ -76,8 +118,13 @@ macro_rules! error_table {
 
 error_table! {
     /// The request is larger than the bounds allow (parameters or bytes).
-    RequestTooLarge { } => "request_too_large", INVALID,
-        "The request is too large: at most 100 parameters and 256 KiB are accepted.";
+    RequestTooLarge {
+        /// The most parameters a request may carry.
+        max_parameters: usize,
+        /// The most KiB a request may be.
+        max_kib: usize,
+    } => "request_too_large", INVALID,
+        "The request is too large: at most {max_parameters} parameters and {max_kib} KiB are accepted.";
     /// A JSON request that is not one well-formed JSON object.
     MalformedJson { } => "malformed_json", INVALID,
         "The request is not a well-formed JSON object; send {{\"name\": value, …}}.";
@@ -139,8 +186,14 @@ error_table! {
     NameWithoutLetter { } => "name_without_letter", INVALID,
         "A name must hold at least one letter.";
     /// A username outside the allowed characters or shape.
-    InvalidUsername { } => "invalid_username", INVALID,
-        "A username is 1 to 128 characters from A-Z a-z 0-9 . _ - @ +, beginning and ending with a letter or digit.";
+    InvalidUsername {
+        /// The most characters a username may have.
+        max: usize,
+    } => "invalid_username", INVALID,
+        "A username is 1 to {max} characters from A-Z a-z 0-9 . _ - @ +, beginning and ending with a letter or digit.";
+    /// Another person already has the new username (a fact the caller looked up).
+    UsernameTaken { } => "username_taken", INVALID,
+        "This username is already taken; choose another.";
     /// The password equals the username, ignoring case.
     PasswordMatchesUsername { } => "password_matches_username", INVALID,
         "The password must not be the username.";
@@ -160,11 +213,19 @@ error_table! {
     EmailRequired { } => "email_required", INVALID,
         "An email address is required.";
     /// A telephone, mobile or fax number of the wrong shape.
-    InvalidPhoneNumber { } => "invalid_phone_number", INVALID,
-        "A phone number is an optional + then 2 to 20 digits, which spaces, - . ( ) may separate.";
+    InvalidPhoneNumber {
+        /// The fewest digits a number may have.
+        min_digits: usize,
+        /// The most digits a number may have.
+        max_digits: usize,
+    } => "invalid_phone_number", INVALID,
+        "A phone number is an optional + then {min_digits} to {max_digits} digits, which spaces, - . ( ) may separate.";
     /// An extension that is not 1–16 digits.
-    InvalidExtension { } => "invalid_extension", INVALID,
-        "An extension is 1 to 16 digits.";
+    InvalidExtension {
+        /// The most digits an extension may have.
+        max_digits: usize,
+    } => "invalid_extension", INVALID,
+        "An extension is 1 to {max_digits} digits.";
     /// Not an assigned ISO 3166-1 alpha-2 country code.
     UnknownCountry { } => "unknown_country", INVALID,
         "The country must be an assigned two-letter ISO 3166-1 code, such as GB (not UK) or US.";
@@ -247,11 +308,58 @@ error_table! {
         "The person does not exist, or you do not have permission to update them.";
 }
 
+/// A machine code this crate does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a machine code of this crate")]
+pub struct UnknownErrorCode;
+
+/// A typed parameter of an error, as it goes into and out of JSON.
+trait Param: Sized {
+    fn to_json(&self) -> serde_json::Value;
+    fn from_json(value: &serde_json::Value) -> Option<Self>;
+}
+
+impl Param for usize {
+    fn to_json(&self) -> serde_json::Value {
+        (*self).into()
+    }
+
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        usize::try_from(value.as_u64()?).ok()
+    }
+}
+
+impl Param for String {
+    fn to_json(&self) -> serde_json::Value {
+        self.as_str().into()
+    }
+
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        value.as_str().map(str::to_owned)
+    }
+}
+
+impl Param for IpNetwork {
+    fn to_json(&self) -> serde_json::Value {
+        self.to_string().into()
+    }
+
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        value.as_str()?.parse().ok()
+    }
+}
+
 impl ErrorKind {
     /// The Enswitch response code this error is reported with.
     #[must_use]
     pub const fn status(&self) -> Status {
         self.code().status()
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -5,8 +5,78 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-macro_rules! fields {
-    ($( $(#[$doc:meta])* $variant:ident => $name:literal, )*) => {
+/// The one table of fields, read by every part that needs the list: the [`Field`] enum,
+/// [`crate::Change`], the person's text accessors, parsing in [`crate::decide`], the
+/// request builder's setters and the form description.
+///
+/// A row: the variant; the parameter name (also the [`crate::Person`] member and the
+/// builder setter); the value type; how the person stores it (`text`, the role `id`, or
+/// never: `secret`); and whether an empty value clears it (with the builder's clearing
+/// setter) or is an error (`required`). Rows are in alphabetical order of name, so the
+/// derived `Ord` of `Field` is the order errors and changes are reported in.
+macro_rules! with_field_table {
+    ($callback:ident) => {
+        $callback! {
+            /// Company name.
+            Company => company: crate::value::Company, text, clearable(clear_company);
+            /// Two-letter country code.
+            Country => country: crate::value::Country, text, required;
+            /// Date format.
+            DateFormat => date_format: crate::value::DateFormat, text, required;
+            /// Free-text description.
+            Description => description: crate::value::Description, text, clearable(clear_description);
+            /// Email address(es).
+            Email => email: crate::value::EmailList, text, clearable(clear_email);
+            /// Number to forward to in dial by name.
+            Extension => extension: crate::value::Extension, text, clearable(clear_extension);
+            /// Fax number.
+            Fax => fax: crate::value::PhoneNumber, text, clearable(clear_fax);
+            /// First name.
+            Forename => forename: crate::value::PersonName, text, clearable(clear_forename);
+            /// Language tag.
+            Language => language: crate::value::Language, text, clearable(clear_language);
+            /// Mobile number.
+            Mobile => mobile: crate::value::PhoneNumber, text, clearable(clear_mobile);
+            /// Password (write-only).
+            Password => password: crate::value::Password, secret, required;
+            /// OpenPGP public key.
+            PublicKey => public_key: crate::value::PublicKey, text, clearable(clear_public_key);
+            /// Role id.
+            Role => role: crate::value::RoleId, id, required;
+            /// Source IP allow-list.
+            Source => source: crate::value::SourceList, text, clearable(clear_source);
+            /// Last name.
+            Surname => surname: crate::value::PersonName, text, clearable(clear_surname);
+            /// Telephone number.
+            Telephone => telephone: crate::value::PhoneNumber, text, clearable(clear_telephone);
+            /// Time format.
+            TimeFormat => time_format: crate::value::TimeFormat, text, required;
+            /// Time zone.
+            Timezone => timezone: crate::value::TimeZone, text, clearable(clear_timezone);
+            /// Title.
+            Title => title: crate::value::Title, text, clearable(clear_title);
+            /// User name.
+            Username => username: crate::value::Username, text, required;
+        }
+    };
+}
+pub(crate) use with_field_table;
+
+/// Whether a row's empty value clears the field.
+macro_rules! is_clearable {
+    (clearable) => {
+        true
+    };
+    (required) => {
+        false
+    };
+}
+
+macro_rules! define_field {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $name:ident : $ty:ty, $store:ident, $clear:ident $(($clear_setter:ident))?;
+    )*) => {
         /// A field of a person that `people/update` can change.
         ///
         /// Variants are in alphabetical order of their names, so the derived `Ord` is the
@@ -20,12 +90,18 @@ macro_rules! fields {
             /// Every field, in alphabetical order.
             pub const ALL: [Field; Field::COUNT] = [$(Field::$variant),*];
             /// How many fields there are.
-            pub const COUNT: usize = [$($name),*].len();
+            pub const COUNT: usize = [$(stringify!($name)),*].len();
 
             /// The parameter name, as in the request.
             #[must_use]
             pub const fn as_str(self) -> &'static str {
-                match self { $( Field::$variant => $name, )* }
+                match self { $( Field::$variant => stringify!($name), )* }
+            }
+
+            /// Whether an empty value clears this field (otherwise it is an error).
+            #[must_use]
+            pub const fn is_clearable(self) -> bool {
+                match self { $( Field::$variant => is_clearable!($clear), )* }
             }
         }
 
@@ -34,7 +110,7 @@ macro_rules! fields {
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
-                    $( $name => Ok(Field::$variant), )*
+                    $( stringify!($name) => Ok(Field::$variant), )*
                     _ => Err(UnknownField),
                 }
             }
@@ -42,64 +118,29 @@ macro_rules! fields {
     };
 }
 
-fields! {
-    /// Company name.
-    Company => "company",
-    /// Two-letter country code.
-    Country => "country",
-    /// Date format.
-    DateFormat => "date_format",
-    /// Free-text description.
-    Description => "description",
-    /// Email address(es).
-    Email => "email",
-    /// Number to forward to in dial by name.
-    Extension => "extension",
-    /// Fax number.
-    Fax => "fax",
-    /// First name.
-    Forename => "forename",
-    /// Language tag.
-    Language => "language",
-    /// Mobile number.
-    Mobile => "mobile",
-    /// Password (write-only).
-    Password => "password",
-    /// OpenPGP public key.
-    PublicKey => "public_key",
-    /// Role id.
-    Role => "role",
-    /// Source IP allow-list.
-    Source => "source",
-    /// Last name.
-    Surname => "surname",
-    /// Telephone number.
-    Telephone => "telephone",
-    /// Time format.
-    TimeFormat => "time_format",
-    /// Time zone.
-    Timezone => "timezone",
-    /// Title.
-    Title => "title",
-    /// User name.
-    Username => "username",
-}
+with_field_table!(define_field);
+
+// A `FieldSet` is a `u32` bit set.
+const _: () = assert!(Field::COUNT <= 32);
+
+const _: () = {
+    // The table is in alphabetical order of name, as `Ord` promises.
+    let mut i = 1;
+    while i < Field::COUNT {
+        let (a, b) = (
+            Field::ALL[i - 1].as_str().as_bytes(),
+            Field::ALL[i].as_str().as_bytes(),
+        );
+        let mut j = 0;
+        while j < a.len() && j < b.len() && a[j] == b[j] {
+            j += 1;
+        }
+        assert!(j == a.len() || (j < b.len() && a[j] < b[j]));
+        i += 1;
+    }
+};
 
 impl Field {
-    /// Whether an empty value clears this field (otherwise it is an error).
-    #[must_use]
-    pub const fn is_clearable(self) -> bool {
-        !matches!(
-            self,
-            Field::Country
-                | Field::DateFormat
-                | Field::Password
-                | Field::Role
-                | Field::TimeFormat
-                | Field::Username
-        )
-    }
-
     const fn bit(self) -> u32 {
         1 << self as u32
     }

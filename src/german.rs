@@ -13,9 +13,12 @@ impl Catalogue for German {
     fn message(&self, kind: &ErrorKind) -> String {
         use ErrorKind as K;
         match kind {
-            K::RequestTooLarge {} => {
-                "Die Anfrage ist zu groß: höchstens 100 Parameter und 256 KiB sind erlaubt.".into()
-            }
+            K::RequestTooLarge {
+                max_parameters,
+                max_kib,
+            } => format!(
+                "Die Anfrage ist zu groß: höchstens {max_parameters} Parameter und {max_kib} KiB sind erlaubt."
+            ),
             K::MalformedJson {} => {
                 "Die Anfrage ist kein wohlgeformtes JSON-Objekt; senden Sie {\"name\": Wert, …}."
                     .into()
@@ -59,9 +62,13 @@ impl Catalogue for German {
             K::NameWithoutLetter {} => {
                 "Ein Name muss mindestens einen Buchstaben enthalten.".into()
             }
-            K::InvalidUsername {} => "Ein Benutzername besteht aus 1 bis 128 Zeichen aus \
-                A-Z a-z 0-9 . _ - @ + und beginnt und endet mit einem Buchstaben oder einer Ziffer."
-                .into(),
+            K::InvalidUsername { max } => format!(
+                "Ein Benutzername besteht aus 1 bis {max} Zeichen aus A-Z a-z 0-9 . _ - @ + und \
+                 beginnt und endet mit einem Buchstaben oder einer Ziffer."
+            ),
+            K::UsernameTaken {} => {
+                "Dieser Benutzername ist schon vergeben; wählen Sie einen anderen.".into()
+            }
             K::PasswordMatchesUsername {} => {
                 "Das Passwort darf nicht der Benutzername sein.".into()
             }
@@ -73,10 +80,16 @@ impl Catalogue for German {
                 format!("Zu viele Einträge: höchstens {max} sind erlaubt.")
             }
             K::EmailRequired {} => "Eine E-Mail-Adresse ist erforderlich.".into(),
-            K::InvalidPhoneNumber {} => "Eine Telefonnummer besteht aus einem optionalen + \
-                und 2 bis 20 Ziffern, die Leerzeichen, - . ( ) trennen dürfen."
-                .into(),
-            K::InvalidExtension {} => "Eine Durchwahl besteht aus 1 bis 16 Ziffern.".into(),
+            K::InvalidPhoneNumber {
+                min_digits,
+                max_digits,
+            } => format!(
+                "Eine Telefonnummer besteht aus einem optionalen + und {min_digits} bis \
+                 {max_digits} Ziffern, die Leerzeichen, - . ( ) trennen dürfen."
+            ),
+            K::InvalidExtension { max_digits } => {
+                format!("Eine Durchwahl besteht aus 1 bis {max_digits} Ziffern.")
+            }
             K::UnknownCountry {} => "Das Land muss ein vergebener zweibuchstabiger \
                 ISO-3166-1-Code sein, etwa GB (nicht UK) oder DE."
                 .into(),

@@ -51,6 +51,7 @@ mod decide;
 mod envelope;
 mod error;
 mod field;
+mod form;
 mod german;
 mod json;
 mod permission;
@@ -70,8 +71,9 @@ pub use catalogue::{Catalogue, English};
 pub use context::{Context, CustomerChain};
 pub use decide::decide;
 pub use envelope::{Answer, Envelope, EnvelopeError, Response};
-pub use error::{Error, ErrorCode, ErrorKind};
+pub use error::{Error, ErrorCode, ErrorKind, UnknownErrorCode};
 pub use field::{Field, FieldSet, UnknownField};
+pub use form::{Choice, Form, FormField, Refusal, form};
 pub use german::German;
 pub use person::Person;
 pub use policy::{Policy, PolicyError, PolicySettings, UnknownParameters};
@@ -79,9 +81,11 @@ pub use privilege::{Privilege, Roles, UnknownPrivilege};
 pub use report::Report;
 pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request};
 pub use status::{InvalidStatus, Status};
-pub use update::{Accepted, Change, DiffEntry, HashPassword, Obligation, Update, Valid};
+pub use update::{
+    Accepted, Change, DiffEntry, HashPassword, Obligation, Stored, Update, Valid, Write,
+};
 pub use value::{
-    Company, Country, DateFormat, Description, EmailList, Extension, Language, Password,
+    Company, Country, DateFormat, Description, EmailList, Extension, Language, Limits, Password,
     PersonName, PhoneNumber, PublicKey, RoleId, SourceList, Text, TimeFormat, TimeZone, Title,
     Username,
 };

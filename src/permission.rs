@@ -7,6 +7,7 @@ use crate::field::Field;
 use crate::person::Person;
 use crate::policy::Policy;
 use crate::privilege::Privilege;
+use crate::report::Report;
 
 /// How the actor stands toward a stored person that is in their reach.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +49,20 @@ pub(crate) fn reach(caller: &Caller, person: &Person, context: &Context<'_>) -> 
         }
     }
     Some(Standing { own, level })
+}
+
+impl Caller {
+    /// Rule 2 of SPEC §4, for `people/get` as for `people/update`: whether `person` is
+    /// in this caller's reach, with the context's customer chain (which must be the
+    /// person's own).
+    ///
+    /// # Errors
+    /// `404 person_not_found` with key `id`, alone, when the person is out of reach.
+    pub fn reaches(&self, person: &Person, context: &Context<'_>) -> Result<(), Report> {
+        reach(self, person, context)
+            .map(|_| ())
+            .ok_or_else(Report::not_found)
+    }
 }
 
 impl Standing {

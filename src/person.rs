@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::field::Field;
+use crate::field::{Field, with_field_table};
 
 /// A person as stored: the record `people/update` changes.
 ///
@@ -77,62 +77,43 @@ pub struct Person {
     pub public_key: String,
 }
 
-impl Person {
-    /// The stored text of a field; `None` for the fields not stored as text
-    /// (`password`, never stored here, and `role`, an id).
-    #[must_use]
-    pub fn text(&self, field: Field) -> Option<&str> {
-        self.text_slot(field).map(String::as_str)
-    }
-
-    fn text_slot(&self, field: Field) -> Option<&String> {
-        Some(match field {
-            Field::Company => &self.company,
-            Field::Country => &self.country,
-            Field::DateFormat => &self.date_format,
-            Field::Description => &self.description,
-            Field::Email => &self.email,
-            Field::Extension => &self.extension,
-            Field::Fax => &self.fax,
-            Field::Forename => &self.forename,
-            Field::Language => &self.language,
-            Field::Mobile => &self.mobile,
-            Field::PublicKey => &self.public_key,
-            Field::Source => &self.source,
-            Field::Surname => &self.surname,
-            Field::Telephone => &self.telephone,
-            Field::TimeFormat => &self.time_format,
-            Field::Timezone => &self.timezone,
-            Field::Title => &self.title,
-            Field::Username => &self.username,
-            Field::Password | Field::Role => return None,
-        })
-    }
-
-    pub(crate) fn text_mut(&mut self, field: Field) -> Option<&mut String> {
-        Some(match field {
-            Field::Company => &mut self.company,
-            Field::Country => &mut self.country,
-            Field::DateFormat => &mut self.date_format,
-            Field::Description => &mut self.description,
-            Field::Email => &mut self.email,
-            Field::Extension => &mut self.extension,
-            Field::Fax => &mut self.fax,
-            Field::Forename => &mut self.forename,
-            Field::Language => &mut self.language,
-            Field::Mobile => &mut self.mobile,
-            Field::PublicKey => &mut self.public_key,
-            Field::Source => &mut self.source,
-            Field::Surname => &mut self.surname,
-            Field::Telephone => &mut self.telephone,
-            Field::TimeFormat => &mut self.time_format,
-            Field::Timezone => &mut self.timezone,
-            Field::Title => &mut self.title,
-            Field::Username => &mut self.username,
-            Field::Password | Field::Role => return None,
-        })
-    }
+/// A person's text member for a row of the field table: `text` rows are stored as
+/// text; the role (`id`) and the password (`secret`) are not.
+macro_rules! member {
+    (text, $($member:tt)*) => {
+        Some($($member)*)
+    };
+    (id, $($member:tt)*) => {
+        None
+    };
+    (secret, $($member:tt)*) => {
+        None
+    };
 }
+
+macro_rules! define_person_text {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $name:ident : $ty:ty, $store:ident, $clear:ident $(($clear_setter:ident))?;
+    )*) => {
+        impl Person {
+            /// The stored text of a field; `None` for the fields not stored as text
+            /// (`password`, never stored here, and `role`, an id).
+            #[must_use]
+            pub fn text(&self, field: Field) -> Option<&str> {
+                match field { $( Field::$variant => member!($store, self.$name.as_str()), )* }
+            }
+
+            /// The stored text of a field, to set it (a server mapping a database row,
+            /// say); `None` for `password` and `role`.
+            pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+                match field { $( Field::$variant => member!($store, &mut self.$name), )* }
+            }
+        }
+    };
+}
+
+with_field_table!(define_person_text);
 
 /// An id written as an integer or as a string of digits (Enswitch sends both).
 fn id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {

@@ -168,6 +168,12 @@ impl Policy {
         self.settings.self_service
     }
 
+    /// The languages offered, when the policy restricts them.
+    #[must_use]
+    pub fn languages(&self) -> Option<&[Language]> {
+        self.languages.as_deref()
+    }
+
     /// Whether `language` is offered.
     #[must_use]
     pub fn allows_language(&self, language: &Language) -> bool {

@@ -96,6 +96,11 @@ impl Roles {
         }
     }
 
+    /// The roles and their levels, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, Privilege)> + '_ {
+        self.levels.iter().copied()
+    }
+
     /// The level of role `id`; `None` when there is no such role.
     #[must_use]
     pub fn level(&self, id: u64) -> Option<Privilege> {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::status::Status;
 
 /// Every reason a request was refused: one entry per key, ordered as Enswitch answers
@@ -64,6 +64,20 @@ impl Report {
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Error> {
         self.errors.iter().find(|e| e.key() == key)
+    }
+}
+
+impl Report {
+    /// `401`: the authentication details were not accepted (key `""`).
+    #[must_use]
+    pub fn unauthenticated() -> Report {
+        Report::from(Error::new("", ErrorKind::AuthenticationFailed {}))
+    }
+
+    /// `404`: the person does not exist or is out of reach (key `id`).
+    #[must_use]
+    pub fn not_found() -> Report {
+        Report::from(Error::new("id", ErrorKind::PersonNotFound {}))
     }
 }
 

@@ -236,6 +236,26 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// The same request, owning every value, so that it can outlive its input.
+    #[must_use]
+    pub fn into_owned(mut self) -> Request<'static> {
+        let mut slots = [Slot::Absent; Param::COUNT];
+        for (owned, slot) in slots.iter_mut().zip(self.slots) {
+            *owned = match slot {
+                Slot::Value(Text::Input(text)) => Slot::Value(Text::own(&mut self.own, text)),
+                Slot::Value(Text::Own { start, end }) => Slot::Value(Text::Own { start, end }),
+                Slot::Absent => Slot::Absent,
+                Slot::Bad(bad) => Slot::Bad(bad),
+                Slot::Duplicate => Slot::Duplicate,
+            };
+        }
+        Request {
+            slots,
+            unknown: self.unknown,
+            own: self.own,
+        }
+    }
+
     /// Takes one parameter, known or unknown (by its key, see [`key_of`]); `value` is a
     /// value or a bad one.
     pub(crate) fn accept(&mut self, param: Result<Param, String>, value: Slot<'a>) {
@@ -436,7 +456,11 @@ pub(crate) fn key_of(name: &str) -> &str {
 }
 
 pub(crate) fn too_large() -> Error {
-    Error::new("", ErrorKind::RequestTooLarge {})
+    let kind = ErrorKind::RequestTooLarge {
+        max_parameters: MAX_PARAMETERS,
+        max_kib: MAX_REQUEST_BYTES / 1024,
+    };
+    Error::new("", kind)
 }
 
 fn check_size(len: usize) -> Result<(), Error> {

@@ -5,148 +5,105 @@ use std::ops::Deref;
 
 use serde::Serialize;
 
-use crate::field::Field;
+use crate::error::ErrorKind;
+use crate::field::{Field, with_field_table};
 use crate::person::Person;
 use crate::status::Status;
-use crate::value::{
-    Company, Country, DateFormat, Description, EmailList, Extension, Language, Password,
-    PersonName, PhoneNumber, PublicKey, RoleId, SourceList, TimeFormat, TimeZone, Title, Username,
-};
+use crate::value::{FieldValue, Password, Rules, Username};
 
-/// One field's change, in canonical form. For the fields that can be cleared, `None`
-/// clears the field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// The new `company` (`None` clears it).
-    Company(Option<Company>),
-    /// The new `country`.
-    Country(Country),
-    /// The new `date_format`.
-    DateFormat(DateFormat),
-    /// The new `description` (`None` clears it).
-    Description(Option<Description>),
-    /// The new `email` (`None` clears it).
-    Email(Option<EmailList>),
-    /// The new `extension` (`None` clears it).
-    Extension(Option<Extension>),
-    /// The new `fax` (`None` clears it).
-    Fax(Option<PhoneNumber>),
-    /// The new `forename` (`None` clears it).
-    Forename(Option<PersonName>),
-    /// The new `language` (`None` clears it).
-    Language(Option<Language>),
-    /// The new `mobile` (`None` clears it).
-    Mobile(Option<PhoneNumber>),
-    /// The new `password`.
-    Password(Password),
-    /// The new `public_key` (`None` clears it).
-    PublicKey(Option<PublicKey>),
-    /// The new `role`.
-    Role(RoleId),
-    /// The new `source` (`None` clears it).
-    Source(Option<SourceList>),
-    /// The new `surname` (`None` clears it).
-    Surname(Option<PersonName>),
-    /// The new `telephone` (`None` clears it).
-    Telephone(Option<PhoneNumber>),
-    /// The new `time_format`.
-    TimeFormat(TimeFormat),
-    /// The new `timezone` (`None` clears it).
-    Timezone(Option<TimeZone>),
-    /// The new `title` (`None` clears it).
-    Title(Option<Title>),
-    /// The new `username`.
-    Username(Username),
+/// The type a change holds: the value, or `None` to clear a clearable field.
+macro_rules! change_type {
+    (clearable $ty:ty) => { Option<$ty> };
+    (required $ty:ty) => { $ty };
 }
+
+/// The stored text of a change's value (`""` for a cleared field).
+macro_rules! stored_text {
+    (clearable $value:expr) => {
+        match $value {
+            Some(value) => FieldValue::stored(value),
+            None => Some(""),
+        }
+    };
+    (required $value:expr) => {
+        FieldValue::stored($value)
+    };
+}
+
+/// The change that clears a field, for the rows that may be cleared.
+macro_rules! cleared {
+    (clearable $variant:ident) => {
+        Some(Change::$variant(None))
+    };
+    (required $variant:ident) => {
+        None
+    };
+}
+
+/// The canonical change for a value, under the rules.
+macro_rules! parse_change {
+    (clearable $variant:ident $ty:ty, $value:expr, $rules:expr) => {
+        Change::$variant(Some(<$ty as FieldValue>::parse_under($value, $rules)?))
+    };
+    (required $variant:ident $ty:ty, $value:expr, $rules:expr) => {
+        Change::$variant(<$ty as FieldValue>::parse_under($value, $rules)?)
+    };
+}
+
+macro_rules! define_change {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $name:ident : $ty:ty, $store:ident, $clear:ident $(($clear_setter:ident))?;
+    )*) => {
+        /// One field's change, in canonical form. For the fields that can be cleared,
+        /// `None` clears the field.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Change {
+            $(
+                #[doc = concat!("The new `", stringify!($name), "`.")]
+                $variant(change_type!($clear $ty)),
+            )*
+        }
+
+        impl Change {
+            /// The field this change is to.
+            #[must_use]
+            pub fn field(&self) -> Field {
+                match self { $( Change::$variant(_) => Field::$variant, )* }
+            }
+
+            /// The new value as the person's record stores it (`""` when cleared);
+            /// `None` for `role` (an id, see [`Change::Role`]) and `password` (not
+            /// stored, never shown).
+            #[must_use]
+            pub fn stored_text(&self) -> Option<&str> {
+                match self { $( Change::$variant(value) => stored_text!($clear value), )* }
+            }
+
+            /// The change that clears `field`; `None` for the fields that cannot be
+            /// cleared.
+            #[must_use]
+            pub fn cleared(field: Field) -> Option<Change> {
+                match field { $( Field::$variant => cleared!($clear $variant), )* }
+            }
+
+            /// The canonical change for a trimmed, non-empty value (the password as
+            /// sent): its format only.
+            pub(crate) fn parse(field: Field, value: &str, rules: &Rules) -> Result<Change, ErrorKind> {
+                Ok(match field {
+                    $( Field::$variant => parse_change!($clear $variant $ty, value, rules), )*
+                })
+            }
+        }
+    };
+}
+
+with_field_table!(define_change);
 
 /// How the password is shown wherever a value would be.
 const REDACTED: &str = "********";
 
-fn text<T>(value: Option<&T>, as_str: impl Fn(&T) -> &str) -> &str {
-    value.map_or("", as_str)
-}
-
 impl Change {
-    /// The field this change is to.
-    #[must_use]
-    pub fn field(&self) -> Field {
-        match self {
-            Change::Company(_) => Field::Company,
-            Change::Country(_) => Field::Country,
-            Change::DateFormat(_) => Field::DateFormat,
-            Change::Description(_) => Field::Description,
-            Change::Email(_) => Field::Email,
-            Change::Extension(_) => Field::Extension,
-            Change::Fax(_) => Field::Fax,
-            Change::Forename(_) => Field::Forename,
-            Change::Language(_) => Field::Language,
-            Change::Mobile(_) => Field::Mobile,
-            Change::Password(_) => Field::Password,
-            Change::PublicKey(_) => Field::PublicKey,
-            Change::Role(_) => Field::Role,
-            Change::Source(_) => Field::Source,
-            Change::Surname(_) => Field::Surname,
-            Change::Telephone(_) => Field::Telephone,
-            Change::TimeFormat(_) => Field::TimeFormat,
-            Change::Timezone(_) => Field::Timezone,
-            Change::Title(_) => Field::Title,
-            Change::Username(_) => Field::Username,
-        }
-    }
-
-    /// The new value as the person's record stores it (`""` when cleared); `None` for
-    /// `role` (an id, see [`Change::Role`]) and `password` (not stored, never shown).
-    #[must_use]
-    pub fn stored_text(&self) -> Option<&str> {
-        Some(match self {
-            Change::Company(v) => text(v.as_ref(), Company::as_str),
-            Change::Title(v) => text(v.as_ref(), Title::as_str),
-            Change::Country(v) => v.as_str(),
-            Change::DateFormat(v) => v.as_str(),
-            Change::Description(v) => text(v.as_ref(), Description::as_str),
-            Change::Email(v) => text(v.as_ref(), EmailList::as_str),
-            Change::Extension(v) => text(v.as_ref(), Extension::as_str),
-            Change::Fax(v) | Change::Mobile(v) | Change::Telephone(v) => {
-                text(v.as_ref(), PhoneNumber::as_str)
-            }
-            Change::Forename(v) | Change::Surname(v) => text(v.as_ref(), PersonName::as_str),
-            Change::Language(v) => text(v.as_ref(), Language::as_str),
-            Change::PublicKey(v) => text(v.as_ref(), PublicKey::as_str),
-            Change::Source(v) => text(v.as_ref(), SourceList::as_str),
-            Change::TimeFormat(v) => v.as_str(),
-            Change::Timezone(v) => v.as_ref().map_or("", TimeZone::as_str),
-            Change::Username(v) => v.as_str(),
-            Change::Password(_) | Change::Role(_) => return None,
-        })
-    }
-
-    /// The change that clears `field`; `None` for the fields that cannot be cleared.
-    #[must_use]
-    pub fn cleared(field: Field) -> Option<Change> {
-        Some(match field {
-            Field::Company => Change::Company(None),
-            Field::Description => Change::Description(None),
-            Field::Email => Change::Email(None),
-            Field::Extension => Change::Extension(None),
-            Field::Fax => Change::Fax(None),
-            Field::Forename => Change::Forename(None),
-            Field::Language => Change::Language(None),
-            Field::Mobile => Change::Mobile(None),
-            Field::PublicKey => Change::PublicKey(None),
-            Field::Source => Change::Source(None),
-            Field::Surname => Change::Surname(None),
-            Field::Telephone => Change::Telephone(None),
-            Field::Timezone => Change::Timezone(None),
-            Field::Title => Change::Title(None),
-            Field::Country
-            | Field::DateFormat
-            | Field::Password
-            | Field::Role
-            | Field::TimeFormat
-            | Field::Username => return None,
-        })
-    }
-
     /// Whether this change would leave `person` as it is.
     pub(crate) fn is_no_op(&self, person: &Person) -> bool {
         match self {
@@ -230,14 +187,71 @@ impl std::fmt::Debug for HashPassword<'_> {
 /// [`Valid<Update>`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Update<'p> {
-    person: &'p Person,
+    person: Cow<'p, Person>,
     /// One per changed field, in field order.
     changes: Vec<Change>,
 }
 
+/// A stored value, as a column holds it: text, or the role's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Stored<'u> {
+    /// A text column (`""` for a cleared field).
+    Text(&'u str),
+    /// The role column.
+    Role(u64),
+}
+
+/// One column to write: the new value, and the value the update was decided against,
+/// for a compare-and-set (`UPDATE … SET col = ? WHERE id = ? AND col = ?`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Write<'u> {
+    /// The field, whose name is the column's.
+    pub field: Field,
+    /// The stored value the decision read.
+    pub expected: Stored<'u>,
+    /// The value to store.
+    pub value: Stored<'u>,
+}
+
 impl<'p> Update<'p> {
     pub(crate) fn new(person: &'p Person, changes: Vec<Change>) -> Update<'p> {
-        Update { person, changes }
+        Update {
+            person: Cow::Borrowed(person),
+            changes,
+        }
+    }
+
+    /// The same update, owning the stored person, so that it can outlive the borrow it
+    /// was decided on (cross an `.await`, move to another thread).
+    #[must_use]
+    pub fn into_owned(self) -> Update<'static> {
+        Update {
+            person: Cow::Owned(self.person.into_owned()),
+            changes: self.changes,
+        }
+    }
+
+    /// The columns to write, one per changed field but the password (whose hash the
+    /// [`Obligation::HashPassword`] gives), each with the value it was decided against.
+    /// If a precondition fails in the database, another writer came between: read the
+    /// person again and decide again.
+    pub fn writes(&self) -> impl Iterator<Item = Write<'_>> {
+        self.changes.iter().filter_map(|change| {
+            let field = change.field();
+            let (expected, value) = match change {
+                Change::Role(id) => (Stored::Role(self.person.role), Stored::Role(id.get())),
+                _ => (
+                    Stored::Text(self.person.text(field)?),
+                    Stored::Text(change.stored_text()?),
+                ),
+            };
+            Some(Write {
+                field,
+                expected,
+                value,
+            })
+        })
     }
 
     /// The changes, one per changed field, in alphabetical order of field.
@@ -315,8 +329,8 @@ impl<'p> Update<'p> {
 
     /// The person as stored before the update.
     #[must_use]
-    pub fn person(&self) -> &'p Person {
-        self.person
+    pub fn person(&self) -> &Person {
+        &self.person
     }
 }
 
@@ -351,7 +365,7 @@ impl Valid<Update<'_>> {
     /// [`Obligation::HashPassword`].)
     #[must_use]
     pub fn apply(&self) -> Person {
-        let mut person = self.0.person.clone();
+        let mut person = self.0.person.clone().into_owned();
         for change in &self.0.changes {
             if let Change::Role(id) = change {
                 person.role = id.get();
@@ -374,7 +388,24 @@ pub enum Accepted<'p> {
     Ready(Valid<Update<'p>>),
 }
 
+impl Valid<Update<'_>> {
+    /// The same validated update, owning the stored person.
+    #[must_use]
+    pub fn into_owned(self) -> Valid<Update<'static>> {
+        Valid(self.0.into_owned())
+    }
+}
+
 impl<'p> Accepted<'p> {
+    /// The same outcome, owning the stored person.
+    #[must_use]
+    pub fn into_owned(self) -> Accepted<'static> {
+        match self {
+            Accepted::Validated(update) => Accepted::Validated(update.into_owned()),
+            Accepted::Ready(valid) => Accepted::Ready(valid.into_owned()),
+        }
+    }
+
     /// `201` or `204`.
     #[must_use]
     pub fn status(&self) -> Status {

@@ -185,7 +185,10 @@ fn malformed_envelopes_are_clear_errors() {
 fn one_of_each() -> Vec<ErrorKind> {
     use ErrorKind as K;
     vec![
-        K::RequestTooLarge {},
+        K::RequestTooLarge {
+            max_parameters: 100,
+            max_kib: 256,
+        },
         K::MalformedJson {},
         K::DuplicateParameter {},
         K::UnknownParameter {},
@@ -203,15 +206,19 @@ fn one_of_each() -> Vec<ErrorKind> {
         K::TooManyMarks { max: 30 },
         K::InvalidNameCharacter {},
         K::NameWithoutLetter {},
-        K::InvalidUsername {},
+        K::InvalidUsername { max: 128 },
+        K::UsernameTaken {},
         K::PasswordMatchesUsername {},
         K::InvalidEmail {
             address: "a@b".into(),
         },
         K::TooManyEntries { max: 10 },
         K::EmailRequired {},
-        K::InvalidPhoneNumber {},
-        K::InvalidExtension {},
+        K::InvalidPhoneNumber {
+            min_digits: 2,
+            max_digits: 20,
+        },
+        K::InvalidExtension { max_digits: 16 },
         K::UnknownCountry {},
         K::InvalidLanguage {},
         K::LanguageNotAllowed {},
@@ -256,12 +263,13 @@ fn every_code_has_a_german_message() {
         );
     }
     // Typed parameters reach the translation.
+    let sample = |code: ErrorCode| kinds.iter().find(|k| k.code() == code).unwrap();
     assert_eq!(
-        German.message(&kinds[11]),
+        German.message(sample(ErrorCode::TooLong)),
         "Dieser Wert ist zu lang: höchstens 64 Zeichen sind erlaubt."
     );
     assert_eq!(
-        German.message(&kinds[32]),
+        German.message(sample(ErrorCode::HostBitsSet)),
         "In 10.1.2.3/8 sind Host-Bits gesetzt; meinten Sie 10.0.0.0/8?"
     );
 }

@@ -54,6 +54,8 @@ impl FromStr for Country {
     }
 }
 
+crate::value::plain_field_value!(Country, crate::value::Limits::between(2, 2));
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,13 @@ pub enum DateFormat {
 }
 
 impl DateFormat {
+    /// Every date format, in Enswitch's order.
+    pub const ALL: [DateFormat; 3] = [
+        DateFormat::DayMonthYear,
+        DateFormat::MonthDayYear,
+        DateFormat::YearMonthDay,
+    ];
+
     /// The format as Enswitch writes it, such as `DD/MM/YYYY`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -53,6 +60,8 @@ impl FromStr for DateFormat {
         .ok_or(ErrorKind::InvalidDateFormat {})
     }
 }
+
+crate::value::plain_field_value!(DateFormat, crate::value::Limits::NONE);
 
 #[cfg(test)]
 mod tests {

@@ -41,6 +41,8 @@ impl FromStr for Description {
     }
 }
 
+crate::value::plain_field_value!(Description, crate::value::Limits::max(Description::MAX));
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,23 @@ impl FromStr for EmailList {
     }
 }
 
+impl crate::value::FieldValue for EmailList {
+    fn parse_under(value: &str, rules: &crate::value::Rules) -> Result<Self, ErrorKind> {
+        EmailList::parse(value, rules.email_entries)
+    }
+
+    fn stored(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
+
+    fn limits(rules: &crate::value::Rules) -> crate::value::Limits {
+        crate::value::Limits {
+            max_entries: Some(rules.email_entries),
+            ..crate::value::Limits::max(MAX_ADDRESS)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

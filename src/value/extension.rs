@@ -11,6 +11,11 @@ pub struct Extension(String);
 
 string_newtype!(Extension);
 
+impl Extension {
+    /// The most digits an extension may have.
+    pub const MAX_DIGITS: usize = 16;
+}
+
 impl FromStr for Extension {
     type Err = ErrorKind;
 
@@ -18,13 +23,20 @@ impl FromStr for Extension {
     /// `empty_value`, `invalid_extension`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        if s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) {
+        if s.len() <= Extension::MAX_DIGITS && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Extension(s.to_owned()))
         } else {
-            Err(ErrorKind::InvalidExtension {})
+            Err(ErrorKind::InvalidExtension {
+                max_digits: Extension::MAX_DIGITS,
+            })
         }
     }
 }
+
+crate::value::plain_field_value!(
+    Extension,
+    crate::value::Limits::between(1, Extension::MAX_DIGITS)
+);
 
 #[cfg(test)]
 mod tests {

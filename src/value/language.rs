@@ -88,6 +88,8 @@ impl FromStr for Language {
     }
 }
 
+crate::value::plain_field_value!(Language, crate::value::Limits::max(Language::MAX));
+
 #[cfg(test)]
 mod tests {
     use super::*;

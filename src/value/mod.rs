@@ -45,6 +45,93 @@ pub(crate) use source::MAX_SOURCES;
 /// the policy: a hard ceiling that keeps every loop over a list bounded.
 pub(crate) const MAX_LIST_ENTRIES: usize = 256;
 
+/// What parsing a field's value may depend on: the policy's limits, and (for lists) how
+/// many entries the stored value holds, so that it is recognised when sent back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rules {
+    pub(crate) email_entries: usize,
+    pub(crate) source_entries: usize,
+    pub(crate) password_lengths: (usize, usize),
+}
+
+/// A field's limits, as a form shows them: lengths in characters (digits for phone
+/// numbers and extensions, bytes for a public key), and the most entries of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Limits {
+    /// The fewest characters a value may have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// The most characters a value (or one entry of a list) may have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// The most entries a list may hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_entries: Option<usize>,
+}
+
+impl Limits {
+    /// At most `max` characters.
+    pub(crate) const fn max(max: usize) -> Limits {
+        Limits {
+            min_length: None,
+            max_length: Some(max),
+            max_entries: None,
+        }
+    }
+
+    /// `min` to `max` characters.
+    pub(crate) const fn between(min: usize, max: usize) -> Limits {
+        Limits {
+            min_length: Some(min),
+            max_length: Some(max),
+            max_entries: None,
+        }
+    }
+
+    /// No limits a form could show (a closed set of choices, a name from a list).
+    pub(crate) const NONE: Limits = Limits {
+        min_length: None,
+        max_length: None,
+        max_entries: None,
+    };
+}
+
+/// How a field's value type is read under the policy, how a person stores it, and
+/// what limits a form shows: one implementation per value type, which the field table
+/// names.
+pub(crate) trait FieldValue: Sized {
+    /// Parses a trimmed, non-empty value (the password as sent).
+    fn parse_under(value: &str, rules: &Rules) -> Result<Self, ErrorKind>;
+    /// The text the person's record stores; `None` for the role (an id) and the password
+    /// (never stored).
+    fn stored(&self) -> Option<&str>;
+    /// The limits a form shows.
+    fn limits(rules: &Rules) -> Limits;
+}
+
+/// Implements [`FieldValue`] for a type read by its `FromStr`, stored as `as_str`.
+macro_rules! plain_field_value {
+    ($type:ty, $limits:expr) => {
+        impl crate::value::FieldValue for $type {
+            fn parse_under(
+                value: &str,
+                _: &crate::value::Rules,
+            ) -> Result<Self, crate::error::ErrorKind> {
+                value.parse()
+            }
+
+            fn stored(&self) -> Option<&str> {
+                Some(self.as_str())
+            }
+
+            fn limits(_: &crate::value::Rules) -> crate::value::Limits {
+                $limits
+            }
+        }
+    };
+}
+pub(crate) use plain_field_value;
+
 /// Parses a positive decimal id (1 … 2^63−1), as `id` and `role` take.
 pub(crate) fn parse_id(s: &str) -> Option<u64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -73,6 +160,8 @@ macro_rules! string_newtype {
     };
 }
 pub(crate) use string_newtype;
+
+use crate::error::ErrorKind;
 
 /// Asserts that `input` parses to a value shown as `expected`, or fails with it.
 #[cfg(test)]

@@ -47,6 +47,8 @@ impl FromStr for PersonName {
     }
 }
 
+crate::value::plain_field_value!(PersonName, crate::value::Limits::max(PersonName::MAX));
+
 #[cfg(test)]
 mod tests {
     use super::*;

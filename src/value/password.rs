@@ -56,6 +56,22 @@ impl Password {
     }
 }
 
+impl crate::value::FieldValue for Password {
+    fn parse_under(value: &str, rules: &crate::value::Rules) -> Result<Self, ErrorKind> {
+        let (min, max) = rules.password_lengths;
+        Password::new(value, min, max)
+    }
+
+    fn stored(&self) -> Option<&str> {
+        None
+    }
+
+    fn limits(rules: &crate::value::Rules) -> crate::value::Limits {
+        let (min, max) = rules.password_lengths;
+        crate::value::Limits::between(min, max)
+    }
+}
+
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(********)")

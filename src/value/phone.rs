@@ -29,7 +29,10 @@ impl FromStr for PhoneNumber {
     /// `empty_value`, `invalid_phone_number`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        let invalid = ErrorKind::InvalidPhoneNumber {};
+        let invalid = ErrorKind::InvalidPhoneNumber {
+            min_digits: Self::MIN_DIGITS,
+            max_digits: Self::MAX_DIGITS,
+        };
         let (plus, rest) = match s.strip_prefix('+') {
             Some(rest) => (true, rest),
             None => (false, s),
@@ -80,13 +83,21 @@ impl FromStr for PhoneNumber {
     }
 }
 
+crate::value::plain_field_value!(
+    PhoneNumber,
+    crate::value::Limits::between(PhoneNumber::MIN_DIGITS, PhoneNumber::MAX_DIGITS)
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn numbers() {
-        let invalid = Err(ErrorKind::InvalidPhoneNumber {});
+        let invalid = Err(ErrorKind::InvalidPhoneNumber {
+            min_digits: 2,
+            max_digits: 20,
+        });
         for (input, expected) in [
             ("+44 (0)20 7946 0000", Ok("+442079460000")),
             ("+44(0)2079460000", Ok("+442079460000")),

@@ -24,6 +24,20 @@ impl fmt::Display for RoleId {
     }
 }
 
+impl crate::value::FieldValue for RoleId {
+    fn parse_under(value: &str, _: &crate::value::Rules) -> Result<Self, ErrorKind> {
+        value.parse()
+    }
+
+    fn stored(&self) -> Option<&str> {
+        None
+    }
+
+    fn limits(_: &crate::value::Rules) -> crate::value::Limits {
+        crate::value::Limits::NONE
+    }
+}
+
 impl FromStr for RoleId {
     type Err = ErrorKind;
 

@@ -166,6 +166,23 @@ impl FromStr for SourceList {
     }
 }
 
+impl crate::value::FieldValue for SourceList {
+    fn parse_under(value: &str, rules: &crate::value::Rules) -> Result<Self, ErrorKind> {
+        SourceList::parse(value, rules.source_entries)
+    }
+
+    fn stored(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
+
+    fn limits(rules: &crate::value::Rules) -> crate::value::Limits {
+        crate::value::Limits {
+            max_entries: Some(rules.source_entries),
+            ..crate::value::Limits::NONE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

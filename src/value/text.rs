@@ -40,6 +40,20 @@ impl<const MAX: usize> FromStr for Text<MAX> {
     }
 }
 
+impl<const MAX: usize> crate::value::FieldValue for Text<MAX> {
+    fn parse_under(value: &str, _: &crate::value::Rules) -> Result<Self, ErrorKind> {
+        value.parse()
+    }
+
+    fn stored(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
+
+    fn limits(_: &crate::value::Rules) -> crate::value::Limits {
+        crate::value::Limits::max(MAX)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

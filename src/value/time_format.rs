@@ -15,6 +15,9 @@ pub enum TimeFormat {
 }
 
 impl TimeFormat {
+    /// Both time formats.
+    pub const ALL: [TimeFormat; 2] = [TimeFormat::TwelveHour, TimeFormat::TwentyFourHour];
+
     /// `12` or `24`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -44,6 +47,8 @@ impl FromStr for TimeFormat {
         }
     }
 }
+
+crate::value::plain_field_value!(TimeFormat, crate::value::Limits::NONE);
 
 #[cfg(test)]
 mod tests {

@@ -46,6 +46,8 @@ impl FromStr for TimeZone {
     }
 }
 
+crate::value::plain_field_value!(TimeZone, crate::value::Limits::NONE);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,10 +34,12 @@ impl FromStr for Username {
         if ends && bytes.iter().all(inner) {
             Ok(Username(s.to_owned()))
         } else {
-            Err(ErrorKind::InvalidUsername {})
+            Err(ErrorKind::InvalidUsername { max: Username::MAX })
         }
     }
 }
+
+crate::value::plain_field_value!(Username, crate::value::Limits::between(1, Username::MAX));
 
 #[cfg(test)]
 mod tests {
@@ -50,11 +52,11 @@ mod tests {
             (" user@example.com ", Ok("user@example.com")),
             ("a", Ok("a")),
             ("first.last+tag_1-x", Ok("first.last+tag_1-x")),
-            (".alice", Err(ErrorKind::InvalidUsername {})),
-            ("alice.", Err(ErrorKind::InvalidUsername {})),
-            ("al ice", Err(ErrorKind::InvalidUsername {})),
-            ("alicé", Err(ErrorKind::InvalidUsername {})),
-            ("al;ice", Err(ErrorKind::InvalidUsername {})),
+            (".alice", Err(ErrorKind::InvalidUsername { max: 128 })),
+            ("alice.", Err(ErrorKind::InvalidUsername { max: 128 })),
+            ("al ice", Err(ErrorKind::InvalidUsername { max: 128 })),
+            ("alicé", Err(ErrorKind::InvalidUsername { max: 128 })),
+            ("al;ice", Err(ErrorKind::InvalidUsername { max: 128 })),
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
             crate::value::assert_parses::<Username>(input, expected);

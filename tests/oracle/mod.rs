@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use enswitch_people::{
     Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, Person, Policy,
-    PolicySettings, Privilege, Report, Request, Roles, UnknownParameters, decide,
+    PolicySettings, Privilege, Report, Request, Roles, UnknownParameters, decide, form,
 };
 
 /// Role ids 1–5 are the five levels, lowest first; 9 is missing from the catalogue.
@@ -342,6 +342,7 @@ pub fn check(s: &Scenario) {
     check_keys_hide_secrets(s, &outcome);
     check_mapped_address_same_answer(s, &stored, &wire, &outcome);
     check_stored_values_are_never_errors(s);
+    check_form(s);
 
     if s.actor_level() < Privilege::User {
         let report = outcome
@@ -438,6 +439,114 @@ pub fn check(s: &Scenario) {
             "resubmitting was refused: {}",
             Envelope::refused(&report).to_json()
         ),
+    }
+}
+
+/// Two values of each field, both valid under every one of [`policies`], so that one of
+/// them is a change from whatever is stored. Roles are checked one by one instead.
+fn valid_values(field: Field) -> [&'static str; 2] {
+    match field {
+        Field::Company => ["Acme", "Globex"],
+        Field::Country => ["GB", "FR"],
+        Field::DateFormat => ["DD/MM/YYYY", "YYYY-MM-DD"],
+        Field::Description => ["one", "two"],
+        Field::Email => ["a@x.org", "b@y.org"],
+        Field::Extension => ["201", "202"],
+        Field::Fax | Field::Mobile | Field::Telephone => ["+442079460000", "+442079460001"],
+        Field::Forename | Field::Surname => ["Zoë", "Ann"],
+        Field::Language => ["fr", ""],
+        // 64 characters: the strictest policy wants exactly that many.
+        Field::Password => [
+            "correct horse battery staple, correct horse battery staple, corr",
+            "another horse battery staple, another horse battery staple, anot",
+        ],
+        Field::PublicKey => [include_str!("../data/ed25519.pub.asc"), ""],
+        Field::Role => ["4", "3"],
+        Field::Source => ["10.0.0.0/8", "192.0.2.0/24"],
+        Field::TimeFormat => ["12", "24"],
+        Field::Timezone => ["Asia/Tokyo", "Europe/Paris"],
+        Field::Title => ["Dr", "Prof"],
+        Field::Username => ["dora", "erin"],
+    }
+}
+
+/// (8) The form description and `decide` never disagree: a field is editable exactly
+/// when a valid change to it is accepted, and a role is offered exactly when giving it
+/// is accepted. Under the default policy, the oracle's own table agrees too.
+pub fn check_form(s: &Scenario) {
+    let Ok(caller) = Actor::new(ACTOR_ID, 10, s.actor_level()).caller() else {
+        return;
+    };
+    let stored = s.person();
+    let policies = policies();
+    let index = s.policy % policies.len();
+    let policy = &policies[index];
+    let roles = roles();
+    let chain = s.chain();
+    let forbidden: enswitch_people::FieldSet =
+        Field::ALL.into_iter().filter(|f| s.forbidden(*f)).collect();
+    let context =
+        Context::new(&roles, CustomerChain::new(&stored, &chain)).with_plan_forbids(forbidden);
+    let described = form(&stored, &caller, &context, policy);
+    let Ok(described) = described else {
+        assert!(!s.in_reach(), "in reach, yet the form is refused");
+        return;
+    };
+    assert!(s.in_reach(), "out of reach, yet described");
+    let id = stored.id;
+    let decide_one = |field: Field, value: &str| {
+        let wire = format!("id={id};{}={}", field.as_str(), encode(value));
+        let request = Request::from_query(&wire).expect("a one-field request parses");
+        decide(&stored, &caller, &request, &context, policy)
+    };
+    for entry in &described.fields {
+        let field = entry.field;
+        if index == 0 {
+            assert_eq!(
+                entry.editable,
+                s.may_change(field, None),
+                "{field}: the oracle disagrees"
+            );
+        }
+        if field == Field::Role {
+            let offered = |id: u64| {
+                entry
+                    .choices
+                    .iter()
+                    .flatten()
+                    .any(|c| c.value == id.to_string())
+            };
+            for role in ROLE_IDS.into_iter().filter(|&r| r != stored.role) {
+                let accepted = decide_one(field, &role.to_string()).is_ok();
+                let in_catalogue = roles.level(role).is_some();
+                assert_eq!(
+                    accepted,
+                    entry.editable && offered(role),
+                    "role {role}: form and decide disagree"
+                );
+                if index == 0 && in_catalogue {
+                    assert_eq!(
+                        offered(role),
+                        s.may_change(field, Some(role)),
+                        "role {role}: the oracle disagrees"
+                    );
+                }
+            }
+            continue;
+        }
+        let stored_text = stored.text(field).unwrap_or_default();
+        let value = valid_values(field)
+            .into_iter()
+            .find(|v| *v != stored_text)
+            .unwrap_or_default();
+        let outcome = decide_one(field, value);
+        assert_eq!(
+            outcome.is_ok(),
+            entry.editable,
+            "{field}={value:?}: the form says editable={}, decide says {}",
+            entry.editable,
+            Envelope::of(&outcome).to_json()
+        );
     }
 }
 

@@ -95,3 +95,5 @@ impl From<KeyError> for ErrorKind {
 pub(crate) fn fuzz_packets(bytes: &[u8]) -> Result<(), ErrorKind> {
     packet::check_packets(bytes).map_err(|e| ErrorKind::from(KeyError::from(e)))
 }
+
+crate::value::plain_field_value!(PublicKey, crate::value::Limits::max(PublicKey::MAX_BYTES));

@@ -1,0 +1,187 @@
+//! The form description: for a stored person, a caller and their context, what each
+//! field holds, whether the caller may change it (and if not, the refusal), how it is
+//! checked, and the choices where the set is closed. It reads the same rule function
+//! as [`crate::decide`] and the same field table, so the two cannot disagree.
+
+use serde::Serialize;
+
+use crate::actor::Caller;
+use crate::context::Context;
+use crate::decide::rules;
+use crate::error::ErrorCode;
+use crate::field::{Field, with_field_table};
+use crate::permission::{Standing, reach};
+use crate::person::Person;
+use crate::policy::Policy;
+use crate::report::Report;
+use crate::status::Status;
+use crate::value::{DateFormat, FieldValue, Limits, Rules, TimeFormat};
+
+/// What a form shows for one person: every field, in the field table's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Form {
+    /// The person's id.
+    pub person: u64,
+    /// One entry per field.
+    pub fields: Vec<FormField>,
+}
+
+/// One field of the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormField {
+    /// The field.
+    pub field: Field,
+    /// Whether the caller may change it.
+    pub editable: bool,
+    /// When not editable, the answer a change would get (`402` or `403`, and its code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
+    /// The value as stored (the role as its id); never the password, which is not
+    /// stored here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Whether an empty value clears the field.
+    pub clearable: bool,
+    /// How long a value may be, and how many entries a list may hold.
+    pub limits: Limits,
+    /// The values that may be chosen, where the set is closed: date and time formats,
+    /// the roles this caller may give, the policy's languages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<Choice>>,
+    /// Whether any valid change exists: `false` when the field is not editable, or
+    /// when its choices hold nothing but the stored value and it cannot be cleared
+    /// (a language allow-list of the stored language alone, say, leaves only clearing).
+    pub can_change: bool,
+}
+
+/// The refusal a change to a field would get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// `402` (the role) or `403` (the rate plan).
+    pub status: Status,
+    /// The machine code, such as `not_self_service`.
+    pub code: ErrorCode,
+}
+
+/// One value of a closed set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// The value to send.
+    pub value: String,
+    /// What to show: the value itself, or for a role its privilege level.
+    pub label: String,
+}
+
+impl Choice {
+    fn same(value: &str) -> Choice {
+        Choice {
+            value: value.to_owned(),
+            label: value.to_owned(),
+        }
+    }
+}
+
+/// Each field's limits under the rules, from the value type the field table names.
+macro_rules! define_limits {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $name:ident : $ty:ty, $store:ident, $clear:ident $(($clear_setter:ident))?;
+    )*) => {
+        fn limits(field: Field, rules: &Rules) -> Limits {
+            match field { $( Field::$variant => <$ty as FieldValue>::limits(rules), )* }
+        }
+    };
+}
+
+with_field_table!(define_limits);
+
+/// The form description for `person`, as `caller` may edit it.
+///
+/// # Errors
+/// `404 person_not_found` (key `id`, alone) when the person is out of the caller's
+/// reach, exactly as [`crate::decide`] would answer.
+pub fn form(
+    person: &Person,
+    caller: &Caller,
+    context: &Context<'_>,
+    policy: &Policy,
+) -> Result<Form, Report> {
+    let standing = reach(caller, person, context).ok_or_else(Report::not_found)?;
+    let rules = rules(person, policy);
+    let fields = Field::ALL
+        .into_iter()
+        .map(|field| describe(field, person, standing, context, policy, &rules))
+        .collect();
+    Ok(Form {
+        person: person.id,
+        fields,
+    })
+}
+
+fn describe(
+    field: Field,
+    person: &Person,
+    standing: Standing,
+    context: &Context<'_>,
+    policy: &Policy,
+    rules: &Rules,
+) -> FormField {
+    let allowed = standing.may_change(field, None, policy, context);
+    let refusal = allowed.as_ref().err().map(|kind| Refusal {
+        status: kind.status(),
+        code: kind.code(),
+    });
+    let value = match field {
+        Field::Role => Some(person.role.to_string()),
+        _ => person.text(field).map(str::to_owned),
+    };
+    let choices = choices(field, standing, context, policy);
+    let stored = value.as_deref().unwrap_or_default();
+    let can_change = allowed.is_ok()
+        && choices.as_ref().is_none_or(|choices| {
+            choices.iter().any(|c| c.value != stored)
+                || (field.is_clearable() && !stored.is_empty())
+        });
+    FormField {
+        field,
+        editable: allowed.is_ok(),
+        refusal,
+        value,
+        clearable: field.is_clearable(),
+        limits: limits(field, rules),
+        choices,
+        can_change,
+    }
+}
+
+fn choices(
+    field: Field,
+    standing: Standing,
+    context: &Context<'_>,
+    policy: &Policy,
+) -> Option<Vec<Choice>> {
+    Some(match field {
+        Field::DateFormat => DateFormat::ALL.map(|f| Choice::same(f.as_str())).to_vec(),
+        Field::TimeFormat => TimeFormat::ALL.map(|f| Choice::same(f.as_str())).to_vec(),
+        Field::Language => policy
+            .languages()?
+            .iter()
+            .map(|language| Choice::same(language.as_str()))
+            .collect(),
+        // The roles this caller may give: the rule function decides each one.
+        Field::Role => context
+            .roles()
+            .iter()
+            .filter(|&(_, level)| {
+                standing
+                    .may_change(Field::Role, Some(level), policy, context)
+                    .is_ok()
+            })
+            .map(|(id, level)| Choice {
+                value: id.to_string(),
+                label: level.as_str().to_owned(),
+            })
+            .collect(),
+        _ => return None,
+    })
+}
