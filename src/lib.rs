@@ -87,7 +87,7 @@ pub use update::{
 pub use value::{
     Company, Country, DateFormat, Description, EmailList, Extension, Language, Limits, Password,
     PersonName, PhoneNumber, PublicKey, RoleId, SourceList, Text, TimeFormat, TimeZone, Title,
-    Username,
+    Username, normalize_password,
 };
 
 /// Reads a raw OpenPGP packet sequence as a key block's body is read: the fuzz target's

@@ -26,7 +26,7 @@ pub use email::EmailList;
 pub use extension::Extension;
 pub use language::Language;
 pub use name::PersonName;
-pub use password::Password;
+pub use password::{Password, normalize_password};
 pub use phone::PhoneNumber;
 pub use public_key::PublicKey;
 pub use role::RoleId;

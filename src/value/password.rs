@@ -56,6 +56,18 @@ impl Password {
     }
 }
 
+/// A password as the crate compares and hashes it: NFKC (NIST SP 800-63B §5.1.1.2). A
+/// server normalizes `auth_password` with this before it verifies it against the hash
+/// that the `hash_password` obligation made, so that both sides agree.
+#[must_use]
+pub fn normalize_password(raw: &str) -> String {
+    if raw.is_ascii() {
+        raw.to_owned()
+    } else {
+        raw.nfkc().collect()
+    }
+}
+
 impl crate::value::FieldValue for Password {
     fn parse_under(value: &str, rules: &crate::value::Rules) -> Result<Self, ErrorKind> {
         let (min, max) = rules.password_lengths;

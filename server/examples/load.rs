@@ -1,0 +1,210 @@
+//! A bounded load generator, against 127.0.0.1 only: the reference server runs in this
+//! process on an ephemeral port with a fresh database, and client threads send
+//! self-service and administrator updates. At most 10,000 requests and 60 s in all.
+//!
+//! `cargo run --release -p enswitch-people-server --example load`
+//!
+//! Prints requests per second and p50/p99 latency for each kind of update, at argon2's
+//! OWASP cost and at a cheap test cost, and the share of a request's time spent in the
+//! crate (parse and decide, measured directly on the same requests).
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use enswitch_people::{
+    Actor, Context, CustomerChain, Person, Policy, Privilege, Request, Roles, decide,
+};
+use enswitch_people_server::Config;
+use enswitch_people_server::auth::Cost;
+
+const CLIENTS: usize = 4;
+/// Stop a run at this many requests or this long, whichever comes first.
+const RUN_TIME: Duration = Duration::from_secs(12);
+
+struct Kind {
+    name: &'static str,
+    query: fn(usize) -> String,
+}
+
+const KINDS: [Kind; 2] = [
+    Kind {
+        name: "self-service",
+        query: |i| {
+            format!(
+                "auth_username=alice&auth_password=alice-password&id=11&timezone={}",
+                ["europe/paris", "europe/london"][i % 2]
+            )
+        },
+    },
+    Kind {
+        name: "admin",
+        query: |i| {
+            format!(
+                "auth_username=bob.admin&auth_password=bob.admin-password&id=21&title=T{i}&company=C{i}&telephone=%2B44%2020%207946%20{:04}",
+                i % 10_000
+            )
+        },
+    },
+];
+
+fn start(cost: Cost) -> (SocketAddr, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "enswitch-people-load-{}-{}",
+        std::process::id(),
+        cost.memory_kib
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let config = Config {
+        address: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database: dir.join("people.sqlite"),
+        cost,
+        ..Config::default()
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(config.address)
+                .await
+                .expect("a port");
+            sender
+                .send(listener.local_addr().expect("an address"))
+                .expect("the main thread waits");
+            enswitch_people_server::serve_on(listener, config)
+                .await
+                .expect("the server runs");
+        });
+    });
+    (receiver.recv().expect("the server starts"), dir)
+}
+
+fn request(address: SocketAddr, query: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(address) else {
+        return false;
+    };
+    let head = format!(
+        "GET /api/json/people/update/?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    );
+    let mut response = String::new();
+    stream.write_all(head.as_bytes()).is_ok()
+        && stream.read_to_string(&mut response).is_ok()
+        && response.contains(r#""code":"204""#)
+}
+
+/// Sends up to `limit` requests from `CLIENTS` threads; the latencies, in µs.
+fn run(address: SocketAddr, kind: &Kind, limit: usize) -> (Vec<u64>, Duration) {
+    let started = Instant::now();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut latencies: Vec<u64> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= limit || started.elapsed() > RUN_TIME {
+                            break mine;
+                        }
+                        let sent = Instant::now();
+                        assert!(
+                            request(address, &(kind.query)(i)),
+                            "{} request {i} failed",
+                            kind.name
+                        );
+                        mine.push(u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a client"))
+            .collect()
+    });
+    latencies.sort_unstable();
+    (latencies, started.elapsed())
+}
+
+/// The crate's own time for one of these requests: parse and decide, in µs.
+fn crate_micros(kind: &Kind) -> f64 {
+    let roles: Roles = [(3, Privilege::Administrator), (4, Privilege::User)]
+        .into_iter()
+        .collect();
+    let person = Person {
+        id: 21,
+        customer: 4,
+        role: 4,
+        username: "carol".into(),
+        ..Person::default()
+    };
+    let alice = Person {
+        id: 11,
+        customer: 3,
+        role: 4,
+        username: "alice".into(),
+        timezone: "Europe/London".into(),
+        ..Person::default()
+    };
+    let (target, actor, chain): (&Person, Actor, &[u64]) = if kind.name == "admin" {
+        (
+            &person,
+            Actor::new(20, 4, Privilege::Administrator),
+            &[4, 2, 1],
+        )
+    } else {
+        (&alice, Actor::new(11, 3, Privilege::User), &[3, 2, 1])
+    };
+    let caller = actor.caller().expect("a caller");
+    let context = Context::new(&roles, CustomerChain::new(target, chain));
+    let rounds = 20_000;
+    let started = Instant::now();
+    for i in 0..rounds {
+        let query = (kind.query)(i);
+        let request = Request::from_query(&query).expect("parses");
+        assert!(decide(target, &caller, &request, &context, &Policy::default()).is_ok());
+    }
+    started.elapsed().as_secs_f64() * 1e6 / f64::from(u32::try_from(rounds).unwrap_or(u32::MAX))
+}
+
+fn percentile(sorted: &[u64], p: usize) -> u64 {
+    sorted
+        .get((sorted.len() * p / 100).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0)
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "counts and microseconds far below 2^52, printed as rates"
+)]
+fn main() {
+    let cheap = Cost {
+        memory_kib: 64,
+        iterations: 1,
+        lanes: 1,
+    };
+    println!("| argon2 | update | requests | req/s | p50 | p99 | crate share of p50 |");
+    println!("|---|---|---|---|---|---|---|");
+    for (label, cost, limit) in [
+        ("OWASP (19 MiB, t=2)", Cost::OWASP, 600),
+        ("cheap (64 KiB, t=1)", cheap, 4_000),
+    ] {
+        let (address, dir) = start(cost);
+        for kind in &KINDS {
+            let (latencies, took) = run(address, kind, limit);
+            let count = latencies.len();
+            let rate = count as f64 / took.as_secs_f64();
+            let p50 = percentile(&latencies, 50);
+            let share = crate_micros(kind) / p50 as f64 * 100.0;
+            println!(
+                "| {label} | {} | {count} | {rate:.0} | {:.2} ms | {:.2} ms | {share:.2} % |",
+                kind.name,
+                p50 as f64 / 1000.0,
+                percentile(&latencies, 99) as f64 / 1000.0,
+            );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,69 @@
+//! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE]
+//! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]`
+
+use std::process::ExitCode;
+
+use enswitch_people_server::Config;
+use enswitch_people_server::auth::Cost;
+
+const USAGE: &str = "usage: enswitch-people-server [--address 127.0.0.1:8080] \
+[--database enswitch-people.sqlite] [--argon2-memory KIB] [--argon2-iterations N] \
+[--argon2-lanes N] [--web DIR]";
+
+fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
+    let mut config = Config::default();
+    let mut cost = Cost::OWASP;
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        let number = |v: String| {
+            v.parse::<u32>()
+                .map_err(|_| format!("{flag}: not a number"))
+        };
+        match flag.as_str() {
+            "--address" => {
+                config.address = value()?.parse().map_err(|_| "--address: not ADDR:PORT")?;
+            }
+            "--database" => config.database = value()?.into(),
+            "--argon2-memory" => cost.memory_kib = number(value()?)?,
+            "--argon2-iterations" => cost.iterations = number(value()?)?,
+            "--argon2-lanes" => cost.lanes = number(value()?)?,
+            "--web" => config.web = value()?.into(),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    argon2::Params::new(cost.memory_kib, cost.iterations, cost.lanes, None)
+        .map_err(|e| format!("argon2 cost: {e}"))?;
+    config.cost = cost;
+    Ok(config)
+}
+
+fn main() -> ExitCode {
+    let config = match config(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("enswitch-people-server: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("enswitch-people-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(enswitch_people_server::serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("enswitch-people-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

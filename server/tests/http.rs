@@ -1,0 +1,515 @@
+//! The reference server as a client meets it: the real binary, real HTTP on 127.0.0.1
+//! (an ephemeral port), a real database file, a cheap argon2 cost.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// A running server; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh folder for one test's database.
+fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "enswitch-people-server-{}-{}-{name}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_enswitch-people-server"))
+            .args(["--address", "127.0.0.1:0", "--database"])
+            .arg(dir.join("people.sqlite"))
+            .args(["--argon2-memory", "64", "--argon2-iterations", "1", "--web"])
+            .arg(dir.join("web"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server binary is built for its tests");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Server {
+            child,
+            port,
+            dir: dir.to_owned(),
+        }
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// One HTTP/1.1 exchange: the status and the body.
+    fn call(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut head = format!(
+            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            use std::fmt::Write as _;
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        head.push_str("\r\n");
+        // A server may answer (and close) before reading a body it refuses.
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// `people/update` by GET; the envelope (HTTP status 200 asserted).
+    fn update(&self, query: &str) -> String {
+        let (status, body) = self.call(
+            "GET",
+            &format!("/api/json/people/update/?{query}"),
+            &[],
+            b"",
+        );
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    fn post(&self, path: &str, content_type: &str, headers: &[(&str, &str)], body: &str) -> String {
+        let mut all = vec![("Content-Type", content_type)];
+        all.extend_from_slice(headers);
+        let (status, body) = self.call("POST", path, &all, body.as_bytes());
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    fn database(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.join("people.sqlite")).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const OK: &str = r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#;
+const UNAUTHENTICATED: &str = r#"{"responses":[{"code":"401","key":"","message":"The authentication details provided are invalid."}]}"#;
+const NOT_PERMITTED: &str =
+    r#"{"responses":[{"code":"402","key":"","message":"Your role does not allow this."}]}"#;
+const NOT_FOUND: &str = r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#;
+
+fn auth(username: &str) -> String {
+    format!("auth_username={username}&auth_password={username}-password")
+}
+
+#[test]
+fn answers_in_the_order_of_spec_section_6() {
+    let server = Server::start(&folder("order"));
+    // 400 "": too large, before anything else.
+    let big = format!("{}&id=11&title={}", auth("alice"), "x".repeat(300 * 1024));
+    let body = server.post(
+        "/api/json/people/update/",
+        "application/x-www-form-urlencoded",
+        &[],
+        &big,
+    );
+    assert!(
+        body.starts_with(
+            r#"{"responses":[{"code":"400","key":"","message":"The request is too large"#
+        ),
+        "{body}"
+    );
+    // 401: unknown user, wrong password, outside the actor's own source list.
+    assert_eq!(
+        server.update("auth_username=nobody&auth_password=x&id=11"),
+        UNAUTHENTICATED
+    );
+    assert_eq!(
+        server.update("auth_username=alice&auth_password=wrong&id=11"),
+        UNAUTHENTICATED
+    );
+    assert_eq!(
+        server.update(&format!("{}&id=10", auth("admin"))),
+        UNAUTHENTICATED,
+        "admin only from 192.0.2.0/24"
+    );
+    // 402 "": the same for an existing and a missing id.
+    assert_eq!(
+        server.update(&format!("{}&id=11", auth("billing"))),
+        NOT_PERMITTED
+    );
+    assert_eq!(
+        server.update(&format!("{}&id=999", auth("billing"))),
+        NOT_PERMITTED
+    );
+    // 404: out of reach, or missing.
+    assert_eq!(
+        server.update(&format!("{}&id=21&title=Dr", auth("alice"))),
+        NOT_FOUND
+    );
+    assert_eq!(
+        server.update(&format!("{}&id=999", auth("bob.admin"))),
+        NOT_FOUND
+    );
+    // Then the crate's own answers.
+    assert_eq!(
+        server.update(&format!("{}&id=11&timezone=Mars/Base", auth("alice"))),
+        r#"{"responses":[{"code":"400","key":"timezone","message":"The time zone must be an IANA name such as Europe/London, or empty for the default."}]}"#
+    );
+}
+
+#[test]
+fn http_level_refusals_are_keyed_envelopes() {
+    let server = Server::start(&folder("http"));
+    let (status, _) = server.call(
+        "GET",
+        &format!(
+            "/api/json/people/update/?id=11&title={}",
+            "x".repeat(70 * 1024)
+        ),
+        &[],
+        b"",
+    );
+    assert_eq!(status, 414, "a URI over the HTTP stack's limit");
+    let body = server.post("/api/json/people/update/", "text/plain", &[], "id=11");
+    assert!(
+        body.contains(r#""code":"400","key":"""#) && body.contains("application/json"),
+        "{body}"
+    );
+    let (status, body) = server.call("GET", "/api/json/people/delete/", &[], b"");
+    assert_eq!(status, 200);
+    assert!(body.contains(r#""code":"404","key":"""#), "{body}");
+    let (status, body) = server.call("PUT", "/api/json/people/update/", &[], b"");
+    assert_eq!(status, 200);
+    assert!(body.contains(r#""code":"405""#), "{body}");
+    let body = server.post(
+        "/api/json/people/update/",
+        "application/json",
+        &[],
+        r#"{"auth_username":"alice","auth_password":"alice-password","id":11,"#,
+    );
+    assert!(
+        body.contains(r#""key":"","message":"The request is not a well-formed JSON object"#),
+        "{body}"
+    );
+    // Without a built page, / says how to build it.
+    let (status, body) = server.call("GET", "/", &[], b"");
+    assert_eq!(status, 200);
+    assert!(body.contains("bash web/build.sh"), "{body}");
+}
+
+#[test]
+fn self_service_admin_changes_and_an_escalation() {
+    let server = Server::start(&folder("changes"));
+    assert_eq!(
+        server.update(&format!(
+            "{}&id=11&timezone=europe/paris&language=FR_fr",
+            auth("alice")
+        )),
+        OK
+    );
+    // URL and body are one request: JSON body, URL parameters.
+    let body = server.post(
+        &format!("/api/json/people/update/?{}", auth("bob.admin")),
+        "application/json",
+        &[],
+        r#"{"id": 21, "title": "Dr", "extension": 2001}"#,
+    );
+    assert_eq!(body, OK);
+    // A name in both is a duplicate.
+    let body = server.post(
+        &format!("/api/json/people/update/?{}&title=Prof", auth("bob.admin")),
+        "application/x-www-form-urlencoded",
+        &[],
+        "id=21&title=Dr",
+    );
+    assert!(
+        body.contains(r#""key":"title","message":"This parameter was given more than once"#),
+        "{body}"
+    );
+    // A plain user may not make herself the system owner.
+    assert_eq!(
+        server.update(&format!("{}&id=11&role=1", auth("alice"))),
+        r#"{"responses":[{"code":"402","key":"role","message":"Your role does not allow this."}]}"#
+    );
+    let (_, person) = server.call(
+        "GET",
+        &format!("/api/json/people/get/?{}&id=11", auth("alice")),
+        &[],
+        b"",
+    );
+    assert!(
+        person.starts_with(r#"{"responses":[{"code":"200","key":"","message":"OK"}],"data":{"#),
+        "{person}"
+    );
+    assert!(
+        person.contains(r#""timezone":"Europe/Paris""#) && person.contains(r#""language":"fr-FR""#),
+        "{person}"
+    );
+    assert!(
+        !person.contains("password") && !person.contains("argon2"),
+        "{person}"
+    );
+    let (_, carol) = server.call(
+        "GET",
+        &format!("/api/json/people/get/?{}&id=21", auth("bob.admin")),
+        &[],
+        b"",
+    );
+    assert!(
+        carol.contains(r#""title":"Dr""#) && carol.contains(r#""extension":"2001""#),
+        "{carol}"
+    );
+}
+
+#[test]
+fn validation_only_with_a_taken_username_is_refused_and_writes_nothing() {
+    let server = Server::start(&folder("taken"));
+    let body = server.update(&format!(
+        "{}&id=21&username=ALICE&validation=1",
+        auth("bob.admin")
+    ));
+    assert_eq!(
+        body,
+        r#"{"responses":[{"code":"400","key":"username","message":"This username is already taken; choose another."}]}"#
+    );
+    let body = server.update(&format!(
+        "{}&id=21&username=carol.white&validation=1",
+        auth("bob.admin")
+    ));
+    assert_eq!(
+        body,
+        r#"{"responses":[{"code":"201","key":"","message":"Input passed validation."}]}"#
+    );
+    let audit: i64 = server
+        .database()
+        .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audit, 0);
+}
+
+fn token(server: &Server, username: &str, password: &str) -> Option<String> {
+    let body = server.post(
+        "/api/session/",
+        "application/x-www-form-urlencoded",
+        &[],
+        &format!("username={username}&password={password}"),
+    );
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["data"]["token"].as_str().map(str::to_owned)
+}
+
+#[test]
+fn a_password_change_ends_the_other_sessions_and_the_old_password() {
+    let server = Server::start(&folder("password"));
+    let laptop = token(&server, "alice", "alice-password").expect("signed in");
+    let phone = token(&server, "alice", "alice-password").expect("signed in");
+    let bearer = format!("Bearer {laptop}");
+    let body = server.post(
+        "/api/json/people/update/",
+        "application/x-www-form-urlencoded",
+        &[("Authorization", &bearer)],
+        "id=11&password=correct%20horse%20battery",
+    );
+    assert_eq!(body, OK);
+    assert_eq!(
+        server.update(&format!("{}&id=11", auth("alice"))),
+        UNAUTHENTICATED,
+        "the old password"
+    );
+    assert_eq!(
+        server.update("auth_username=alice&auth_password=correct%20horse%20battery&id=11&title=Dr"),
+        OK
+    );
+    let get = |token: &str| {
+        let bearer = format!("Bearer {token}");
+        server
+            .call(
+                "GET",
+                "/api/json/people/get/?id=11",
+                &[("Authorization", &bearer)],
+                b"",
+            )
+            .1
+    };
+    assert!(
+        get(&laptop).contains(r#""code":"200""#),
+        "the session that changed it stays"
+    );
+    assert_eq!(get(&phone), UNAUTHENTICATED, "the other session ended");
+    let diffs: Vec<String> = {
+        let db = server.database();
+        let mut statement = db.prepare("SELECT diff FROM audit ORDER BY id").unwrap();
+        statement
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        diffs[0],
+        r#"[{"field":"password","old":"********","new":"********"}]"#
+    );
+    assert!(diffs.iter().all(|d| !d.contains("correct horse")));
+    let outbox: i64 = server
+        .database()
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'notify_person'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(outbox, 1, "alice is told at her address");
+}
+
+#[test]
+fn no_update_is_lost_to_a_concurrent_one() {
+    let server = Server::start(&folder("concurrent"));
+    for i in 0..200 {
+        std::thread::scope(|scope| {
+            let title =
+                scope.spawn(|| server.update(&format!("{}&id=21&title=T{i}", auth("bob.admin"))));
+            let company =
+                scope.spawn(|| server.update(&format!("{}&id=21&company=C{i}", auth("bob.admin"))));
+            assert_eq!(title.join().unwrap(), OK);
+            assert_eq!(company.join().unwrap(), OK);
+        });
+        let (title, company): (String, String) = server
+            .database()
+            .query_row("SELECT title, company FROM people WHERE id = 21", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            (title, company),
+            (format!("T{i}"), format!("C{i}")),
+            "pair {i}"
+        );
+    }
+}
+
+#[test]
+fn a_killed_server_leaves_every_change_with_its_audit_row() {
+    let dir = folder("crash");
+    let server = Server::start(&dir);
+    let port = server.port;
+    let writer = std::thread::spawn(move || {
+        let mut done = 0;
+        for i in 0..2000 {
+            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+                break;
+            };
+            let request = format!(
+                "GET /api/json/people/update/?{}&id=21&title=T{i} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                auth("bob.admin")
+            );
+            if stream.write_all(request.as_bytes()).is_err() {
+                break;
+            }
+            let mut response = String::new();
+            if stream.read_to_string(&mut response).is_err() || !response.contains(OK) {
+                break;
+            }
+            done += 1;
+        }
+        done
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    server.kill(); // SIGKILL, in the middle of the load
+    let acknowledged = writer.join().unwrap();
+    assert!(acknowledged > 0, "the load ran");
+    let server = Server::start(&dir);
+    let db = server.database();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let diffs: Vec<serde_json::Value> = {
+        let mut statement = db.prepare("SELECT diff FROM audit ORDER BY id").unwrap();
+        statement
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|d| serde_json::from_str(&d.unwrap()).unwrap())
+            .collect()
+    };
+    assert!(
+        diffs.len() >= acknowledged,
+        "every acknowledged change has its audit row"
+    );
+    // The audit rows chain: each starts where the last ended, and the last is stored.
+    let mut title = String::new(); // carol has no title in the demo directory
+    for diff in &diffs {
+        assert_eq!(diff[0]["field"], "title");
+        assert_eq!(
+            diff[0]["old"],
+            title.as_str(),
+            "a change without its audit row"
+        );
+        title = diff[0]["new"].as_str().unwrap().to_owned();
+    }
+    let stored: String = db
+        .query_row("SELECT title FROM people WHERE id = 21", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, title, "an audit row without its change");
+}
+
+#[test]
+fn a_change_survives_a_restart() {
+    let dir = folder("restart");
+    let server = Server::start(&dir);
+    assert_eq!(
+        server.update(&format!("{}&id=11&title=Dr", auth("alice"))),
+        OK
+    );
+    server.kill();
+    let server = Server::start(&dir);
+    let (_, body) = server.call(
+        "GET",
+        &format!("/api/json/people/get/?{}&id=11", auth("alice")),
+        &[],
+        b"",
+    );
+    assert!(body.contains(r#""title":"Dr""#), "{body}");
+}
