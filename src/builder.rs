@@ -29,7 +29,7 @@ macro_rules! setter {
     ($store:ident, $name:ident $variant:ident $(, $clear:ident)?) => {
         #[doc = concat!("Sets `", stringify!($name), "`.")]
         pub fn $name(self, value: impl AsRef<str>) -> RequestBuilder {
-            self.field(Field::$variant, value.as_ref())
+            self.field(Field::$variant, value)
         }
         $(
             #[doc = concat!("Clears `", stringify!($name), "` (sends it empty).")]
@@ -60,8 +60,10 @@ impl RequestBuilder {
         RequestBuilder { request }
     }
 
-    fn field(self, field: Field, value: &str) -> RequestBuilder {
-        self.param(Param::Field(field), value)
+    /// Sets any field to a value as text (a form's input, say); the typed setters
+    /// above are the same with the field's name.
+    pub fn field(self, field: Field, value: impl AsRef<str>) -> RequestBuilder {
+        self.param(Param::Field(field), value.as_ref())
     }
 
     fn param(mut self, param: Param, value: &str) -> RequestBuilder {
@@ -77,7 +79,7 @@ impl RequestBuilder {
 
     /// Sets `role` to a role id.
     pub fn role(self, id: u64) -> RequestBuilder {
-        self.field(Field::Role, &id.to_string())
+        self.field(Field::Role, id.to_string())
     }
 
     /// Asks only to check the input (`validation=1`): the answer is `201` and nothing

@@ -53,6 +53,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/json/people/update/", get(update).post(update))
         .route("/api/json/people/get/", get(people_get).post(people_get))
         .route("/api/session/", post(session))
+        .route("/api/context/", get(form_context))
         .route("/", get(page))
         .route("/{file}", get(page))
         .fallback(unknown_path)
@@ -545,16 +546,88 @@ async fn run_get(
         let envelope = Envelope::not_found();
         return Ok((envelope.to_json(), envelope, actor, Some(id)));
     };
-    let ok = Envelope::new(vec![enswitch_people::Response::new(
-        Status::from_u16(200).map_err(|_| ServerError::Internal)?,
-        "",
-        "OK",
-    )]);
-    let json = with_data(
-        &ok,
-        &serde_json::to_value(&person).map_err(|_| ServerError::Internal)?,
-    );
+    let (json, ok) = ok_with(&serde_json::to_value(&person).map_err(|_| ServerError::Internal)?);
     Ok((json, ok, actor, Some(id)))
+}
+
+/// `GET /api/context/?id=N`: what the page hands the WebAssembly module to describe
+/// and check the form for person N: the person, the actor, the person's customer chain,
+/// the role catalogue and the person's customer's rate plan. The same authentication,
+/// rule 1 and reach as `people/get`.
+async fn form_context(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    let outcome = run_context(&state, peer.ip(), &uri, &headers, body).await;
+    let json = outcome.unwrap_or_else(|error| error.envelope().to_json());
+    tracing::info!(
+        function = "context",
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    json_response(json)
+}
+
+async fn run_context(
+    state: &Arc<AppState>,
+    peer: IpAddr,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<String, ServerError> {
+    let params = match gather(&Method::GET, uri, headers, body).await {
+        Gathered::Params(params) => params,
+        Gathered::Refused(envelope) => return Ok(envelope.to_json()),
+    };
+    let request = match parse(&params) {
+        Ok(request) => request.into_owned(),
+        Err(envelope) => return Ok(envelope.to_json()),
+    };
+    let (caller, _) = match caller_of(state, headers, &request, peer).await? {
+        Ok(found) => found,
+        Err(envelope) => return Ok(envelope.to_json()),
+    };
+    let id = match caller.person_id(&request) {
+        Ok(id) => id,
+        Err(report) => return Ok(Envelope::refused(&report).to_json()),
+    };
+    let state = Arc::clone(state);
+    let data = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
+        let connection = connection(&state)?;
+        let Some(row) = db::person(&connection, id)? else {
+            return Ok(None);
+        };
+        let person = row.person;
+        let chain = db::customer_chain(&connection, person.customer)?;
+        let roles = db::roles(&connection)?;
+        let plan = db::plan_forbids(&connection, person.customer)?;
+        let context = Context::new(&roles, CustomerChain::new(&person, &chain));
+        if caller.reaches(&person, &context).is_err() {
+            return Ok(None);
+        }
+        let actor = caller.actor();
+        let roles: Vec<serde_json::Value> = roles
+            .iter()
+            .map(|(id, level)| serde_json::json!({"id": id, "level": level}))
+            .collect();
+        Ok(Some(serde_json::json!({
+            "person": person,
+            "actor": {"id": actor.id(), "customer": actor.customer(), "level": actor.level()},
+            "chain": chain,
+            "roles": roles,
+            "plan_forbids": plan,
+        })))
+    })
+    .await
+    .map_err(|_| ServerError::Internal)??;
+    let Some(data) = data else {
+        return Ok(Envelope::not_found().to_json());
+    };
+    Ok(ok_with(&data).0)
 }
 
 /// `POST /api/session/` with `username` and `password` (a form or JSON): a token for
@@ -620,20 +693,18 @@ async fn run_session(
     })
     .await
     .map_err(|_| ServerError::Internal)??;
-    let ok = Envelope::new(vec![enswitch_people::Response::new(
-        Status::from_u16(200).map_err(|_| ServerError::Internal)?,
-        "",
-        "OK",
-    )]);
     let data = serde_json::json!({"token": token, "expires_at": expires_at, "person": person.id});
-    Ok(with_data(&ok, &data))
+    Ok(ok_with(&data).0)
 }
 
-/// An envelope with a `data` member after its responses, as Enswitch answers a read.
-fn with_data(envelope: &Envelope, data: &serde_json::Value) -> String {
-    let responses = envelope.to_json();
+/// The `200` envelope of a read, with a `data` member after its responses, as Enswitch
+/// answers one.
+fn ok_with(data: &serde_json::Value) -> (String, Envelope) {
+    let status = Status::from_u16(200).expect("200 is three digits");
+    let ok = Envelope::new(vec![enswitch_people::Response::new(status, "", "OK")]);
+    let responses = ok.to_json();
     let responses = responses.strip_suffix('}').unwrap_or(&responses);
-    format!("{responses},\"data\":{data}}}")
+    (format!("{responses},\"data\":{data}}}"), ok)
 }
 
 /// The page, from the web folder; when it has not been built, a note saying how.
