@@ -5,16 +5,16 @@
 
 use serde::Serialize;
 
-use crate::actor::Caller;
-use crate::context::Context;
+use crate::authz::Caller;
+use crate::authz::Context;
+use crate::authz::permission::{Standing, reach};
 use crate::decide::rules;
 use crate::error::ErrorCode;
+use crate::error::Report;
+use crate::error::Status;
 use crate::field::{Field, with_field_table};
-use crate::permission::{Standing, reach};
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::report::Report;
-use crate::status::Status;
 use crate::value::{DateFormat, FieldValue, Limits, Rules, TimeFormat};
 
 /// What a form shows for one person: every field, in the field table's order.

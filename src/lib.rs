@@ -43,44 +43,35 @@
 //! [`Obligation`]s.
 #![forbid(unsafe_code)]
 
-mod actor;
-mod builder;
-mod catalogue;
-mod context;
-mod decide;
-mod envelope;
+// The layers, each using only those above it (the folders' own children aside):
+// error (L0) → value (L1) → field (L2) → request, person, policy (L3) → authz (L4)
+// → decide, update, form (L5) → answer (L6).
 mod error;
-mod field;
-mod form;
-mod german;
-mod json;
-mod permission;
-mod person;
-mod policy;
-mod privilege;
-mod query;
-mod report;
-mod request;
-mod status;
-mod update;
 mod value;
 
-pub use actor::{Actor, Caller};
-pub use builder::RequestBuilder;
-pub use catalogue::{Catalogue, English};
-pub use context::{Context, CustomerChain};
+mod field;
+
+mod person;
+mod policy;
+mod request;
+
+mod authz;
+
+mod decide;
+mod form;
+mod update;
+
+mod answer;
+
+pub use answer::{Answer, Catalogue, English, Envelope, EnvelopeError, German, Response};
+pub use authz::{Actor, Caller, Context, CustomerChain, Privilege, Roles, UnknownPrivilege};
 pub use decide::decide;
-pub use envelope::{Answer, Envelope, EnvelopeError, Response};
-pub use error::{Error, ErrorCode, ErrorKind, UnknownErrorCode};
+pub use error::{Error, ErrorCode, ErrorKind, InvalidStatus, Report, Status, UnknownErrorCode};
 pub use field::{Field, FieldSet, UnknownField};
 pub use form::{Choice, Form, FormField, Refusal, form};
-pub use german::German;
 pub use person::Person;
 pub use policy::{Policy, PolicyError, PolicySettings, UnknownParameters};
-pub use privilege::{Privilege, Roles, UnknownPrivilege};
-pub use report::Report;
-pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request};
-pub use status::{InvalidStatus, Status};
+pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request, RequestBuilder};
 pub use update::{
     Accepted, Change, DiffEntry, HashPassword, Obligation, Stored, Update, Valid, Write,
 };

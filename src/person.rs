@@ -10,6 +10,10 @@ use crate::field::{Field, with_field_table};
 /// re-validated. The password is not part of it. Deserializes from a `people/get`
 /// object, where ids may be strings or integers, a missing field is `""`, and fields
 /// this crate does not know are ignored.
+///
+/// Not `#[non_exhaustive]`, on purpose: servers and tests build a person with a struct
+/// literal and `..Person::default()`, which that attribute would forbid outside the
+/// crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// The person's id.

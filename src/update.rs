@@ -6,9 +6,9 @@ use std::ops::Deref;
 use serde::Serialize;
 
 use crate::error::ErrorKind;
+use crate::error::Status;
 use crate::field::{Field, with_field_table};
 use crate::person::Person;
-use crate::status::Status;
 use crate::value::{FieldValue, Password, Rules, Username};
 
 /// The type a change holds: the value, or `None` to clear a clearable field.
@@ -135,6 +135,9 @@ pub struct DiffEntry<'u> {
 }
 
 /// Something the caller must do when it carries out the update.
+///
+/// Not `#[non_exhaustive]`, on purpose: a server matches every obligation, and a new
+/// one must fail to compile there rather than be skipped by a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Obligation<'u> {
     /// The username changed: check that no one else has it.

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::Catalogue;
+use crate::answer::Catalogue;
+use crate::error::Report;
+use crate::error::Status;
 use crate::error::{Error, ErrorCode, ErrorKind};
-use crate::report::Report;
-use crate::status::Status;
 use crate::update::Accepted;
 
 /// One entry of the envelope.
@@ -133,7 +133,7 @@ impl Envelope {
     /// The envelope for a refusal, with English messages.
     #[must_use]
     pub fn refused(report: &Report) -> Envelope {
-        Envelope::refused_in(report, &crate::catalogue::English)
+        Envelope::refused_in(report, &crate::answer::English)
     }
 
     /// The envelope for a refusal, with messages from `catalogue`.

@@ -1,6 +1,6 @@
 //! German messages: a worked example of a catalogue of one's own.
 
-use crate::catalogue::Catalogue;
+use crate::answer::Catalogue;
 use crate::error::ErrorKind;
 
 /// The messages in German. The match is exhaustive, so a new error code does not

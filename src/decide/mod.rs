@@ -1,13 +1,15 @@
 //! The decision: authorize and validate one request against a stored person.
 
-use crate::actor::Caller;
-use crate::context::Context;
+mod cross;
+
+use crate::authz::Caller;
+use crate::authz::Context;
+use crate::authz::permission::{self, Standing};
+use crate::error::Report;
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::field::Field;
-use crate::permission::{self, Standing};
 use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
-use crate::report::Report;
 use crate::request::Request;
 use crate::update::{Accepted, Change, Update, Valid};
 use crate::value::{MAX_LIST_ENTRIES, Rules, is_email_separator};
@@ -208,47 +210,5 @@ impl Decision<'_, '_> {
             _ => {}
         }
         Ok(change)
-    }
-
-    /// The password may not equal the username it will sit beside: the new one when
-    /// the username changes too.
-    fn check_password_username(&mut self) {
-        let Some(i) = self
-            .changes
-            .iter()
-            .position(|c| c.field() == Field::Password)
-        else {
-            return;
-        };
-        let username = self
-            .changes
-            .iter()
-            .find_map(|c| match c {
-                Change::Username(username) => Some(username.as_str()),
-                _ => None,
-            })
-            .unwrap_or(&self.person.username);
-        let matches =
-            matches!(&self.changes[i], Change::Password(p) if p.matches_username(username));
-        if matches {
-            self.changes.remove(i);
-            let kind = ErrorKind::PasswordMatchesUsername {};
-            self.errors.push(Error::new("password", kind));
-        }
-    }
-
-    /// Rule 7: your own new source list must admit the address you are connecting from.
-    fn check_lock_out(&mut self) {
-        let (Some(ip), true) = (self.context.request_ip(), self.standing.is_own()) else {
-            return;
-        };
-        let Some(i) = self.changes.iter().position(|c| c.field() == Field::Source) else {
-            return;
-        };
-        if matches!(&self.changes[i], Change::Source(Some(list)) if !list.admits(ip)) {
-            self.changes.remove(i);
-            self.errors
-                .push(Error::new("source", ErrorKind::WouldLockOut {}));
-        }
     }
 }

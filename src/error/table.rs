@@ -5,7 +5,7 @@ use std::fmt;
 
 use ipnetwork::IpNetwork;
 
-use crate::Status;
+use crate::error::Status;
 
 /// Declares every error once: its typed parameters, stable machine code, Enswitch
 /// status and English message. The enum, the code list and the messages are all
@@ -20,6 +20,8 @@ macro_rules! error_table {
         ///
         /// The English message is this type's `Display`; [`crate::Catalogue`] renders it
         /// in another language.
+        // `#[non_exhaustive]`: a new check may add an error in a minor release; callers
+        // render unknown ones through `Display` or a catalogue's fallback.
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum ErrorKind {
@@ -27,6 +29,7 @@ macro_rules! error_table {
         }
 
         /// The stable machine code of an error, without its parameters.
+        // `#[non_exhaustive]` for the same reason as `ErrorKind`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum ErrorCode {

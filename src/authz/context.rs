@@ -2,9 +2,9 @@
 
 use std::net::IpAddr;
 
+use crate::authz::Roles;
 use crate::field::FieldSet;
 use crate::person::Person;
-use crate::privilege::Roles;
 
 /// The chain of customer ids from one person's customer up to the root, made for that
 /// person.

@@ -1,9 +1,9 @@
 //! The authenticated person making the request, and the caller they become once they
 //! may call `people/update` at all.
 
+use crate::authz::Privilege;
+use crate::error::Report;
 use crate::error::{Error, ErrorKind};
-use crate::privilege::Privilege;
-use crate::report::Report;
 use crate::request::Request;
 
 /// Who is making the request: their id, their customer and their role's level.

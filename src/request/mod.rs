@@ -3,9 +3,14 @@
 
 use std::fmt;
 
+mod builder;
+mod json;
+pub(crate) mod query;
+
+pub use builder::RequestBuilder;
+
 use crate::error::{Error, ErrorKind};
 use crate::field::Field;
-use crate::query;
 
 /// Most parameters one request may carry.
 pub const MAX_PARAMETERS: usize = 100;
@@ -215,12 +220,12 @@ impl<'a> Request<'a> {
     /// As [`Request::from_json`].
     pub fn from_json_bytes(input: &'a [u8]) -> Result<Request<'a>, Error> {
         check_size(input.len())?;
-        crate::json::read_object(input)
+        crate::request::json::read_object(input)
     }
 
     /// Starts building a request for the person with id `id`.
-    pub fn builder(id: u64) -> crate::RequestBuilder {
-        crate::RequestBuilder::new(id)
+    pub fn builder(id: u64) -> RequestBuilder {
+        RequestBuilder::new(id)
     }
 
     /// Parses either form: a JSON object when the input starts with `{` (after white

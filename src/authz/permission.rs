@@ -1,13 +1,13 @@
 //! Who may change what (SPEC section 4).
 
-use crate::actor::Caller;
-use crate::context::Context;
+use crate::authz::Caller;
+use crate::authz::Context;
+use crate::authz::Privilege;
 use crate::error::ErrorKind;
+use crate::error::Report;
 use crate::field::Field;
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::privilege::Privilege;
-use crate::report::Report;
 
 /// How the actor stands toward a stored person that is in their reach.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,12 @@
+//! Who may change what (SPEC §4): privilege levels and the role catalogue, the actor
+//! and the caller they become, the context with its customer chain made for one person,
+//! reach and the rules of rules 3–6.
+
+mod actor;
+mod context;
+pub(crate) mod permission;
+mod privilege;
+
+pub use actor::{Actor, Caller};
+pub use context::{Context, CustomerChain};
+pub use privilege::{Privilege, Roles, UnknownPrivilege};
