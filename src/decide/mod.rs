@@ -28,11 +28,20 @@ fn list_limit(person: &Person, field: Field, policy_max: usize) -> usize {
     policy_max.max(stored_entries)
 }
 
-/// The rules values are parsed under, for this person and policy.
-pub(crate) fn rules(person: &Person, policy: &Policy) -> Rules {
+/// The rules values are parsed under, for this person and policy. A list's limit
+/// reads the stored list only when `sent` says a new one is being parsed (a form shows
+/// the policy's own limits).
+pub(crate) fn rules(person: &Person, policy: &Policy, sent: impl Fn(Field) -> bool) -> Rules {
+    let limit = |field: Field, policy_max: usize| {
+        if sent(field) {
+            list_limit(person, field, policy_max)
+        } else {
+            policy_max
+        }
+    };
     Rules {
-        email_entries: list_limit(person, Field::Email, policy.max_email_addresses()),
-        source_entries: list_limit(person, Field::Source, policy.max_source_entries()),
+        email_entries: limit(Field::Email, policy.max_email_addresses()),
+        source_entries: limit(Field::Source, policy.max_source_entries()),
         password_lengths: policy.password_lengths(),
     }
 }
@@ -60,7 +69,7 @@ pub fn decide<'p>(
         standing,
         context,
         policy,
-        rules: rules(person, policy),
+        rules: rules(person, policy, |field| request.value(field).is_some()),
         errors: Vec::new(),
         changes: Vec::with_capacity(
             Field::ALL

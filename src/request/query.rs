@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::request::Text;
 
@@ -30,12 +30,17 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
             let start = pos;
             let mut eq = None;
             let mut encoded = [false; 2];
-            while let Some(&b) = input.get(pos) {
-                match b {
-                    b';' | b'&' => break,
-                    b'=' if eq.is_none() => eq = Some(pos),
-                    b'+' | b'%' => encoded[usize::from(eq.is_some())] = true,
-                    _ => {}
+            loop {
+                // Bytes that mean nothing here are passed over in a tight scan.
+                pos += input[pos..]
+                    .iter()
+                    .position(|&b| CLASS[usize::from(b)] != PLAIN)
+                    .unwrap_or(input.len() - pos);
+                match input.get(pos).map(|&b| CLASS[usize::from(b)]) {
+                    None | Some(SEPARATOR) => break,
+                    Some(EQUALS) if eq.is_none() => eq = Some(pos),
+                    Some(EQUALS) => {}
+                    Some(_) => encoded[usize::from(eq.is_some())] = true,
                 }
                 pos += 1;
             }
@@ -54,6 +59,22 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
         None
     })
 }
+
+const PLAIN: u8 = 0;
+const SEPARATOR: u8 = 1;
+const EQUALS: u8 = 2;
+const ENCODED: u8 = 3;
+
+/// What each byte is to the splitter.
+const CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    class[b';' as usize] = SEPARATOR;
+    class[b'&' as usize] = SEPARATOR;
+    class[b'=' as usize] = EQUALS;
+    class[b'+' as usize] = ENCODED;
+    class[b'%' as usize] = ENCODED;
+    class
+};
 
 /// Decodes one name or value: `+` is a space and `%XX` a byte; the result must be
 /// UTF-8 (`None` if not). Borrows from the input when there is nothing to decode, which is the common
@@ -81,14 +102,47 @@ pub(crate) fn decode_lossy(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Appends the decoded bytes of `raw` to `out`.
+/// Appends the decoded bytes of `raw` to `out`: `+` is a space, `%XX` a byte, and a `%`
+/// not followed by two hex digits stays as it is. Runs of plain bytes are copied whole,
+/// which is most of any value (a byte-at-a-time decoder cost five times as much on an
+/// armored key). Each step consumes at least one byte.
 fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
-    // Split on '+' before decoding, so that "%2B" stays a plus sign.
-    for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
-        if i > 0 {
-            out.push(b' ');
+    fn hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
         }
-        out.extend(percent_decode(piece));
+    }
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let plain = rest
+            .iter()
+            .position(|&b| b == b'%' || b == b'+')
+            .unwrap_or(rest.len());
+        out.extend_from_slice(&rest[..plain]);
+        rest = &rest[plain..];
+        match rest {
+            [b'+', tail @ ..] => {
+                out.push(b' ');
+                rest = tail;
+            }
+            [b'%', high, low, tail @ ..] => {
+                if let (Some(high), Some(low)) = (hex(*high), hex(*low)) {
+                    out.push(high << 4 | low);
+                    rest = tail;
+                } else {
+                    out.push(b'%');
+                    rest = &rest[1..];
+                }
+            }
+            [b'%', tail @ ..] => {
+                out.push(b'%');
+                rest = tail;
+            }
+            _ => {}
+        }
     }
 }
 
@@ -163,6 +217,11 @@ mod tests {
         decodes("%zz", Some("%zz"));
         decodes("%ff", None);
         decodes("%C3", None);
+        decodes("a+%2B+b", Some("a + b"));
+        decodes("%4", Some("%4"));
+        decodes("%", Some("%"));
+        decodes("%%41", Some("%A"));
+        decodes("%e2%80%99", Some("’"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The source IP allow-list.
 
 use std::fmt::Write as _;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use ipnetwork::IpNetwork;
@@ -27,7 +27,7 @@ fn entries(s: &str) -> impl Iterator<Item = &str> {
 /// (no sign, no leading zero). An IPv4-mapped IPv6 entry is read as its IPv4 entry.
 fn parse_entry(entry: &str) -> Option<IpNetwork> {
     let network = match entry.split_once('/') {
-        None => IpNetwork::from(entry.parse::<IpAddr>().ok()?),
+        None => IpNetwork::from(parse_address(entry)?),
         Some((address, prefix)) => {
             let plain_digits = !prefix.is_empty()
                 && prefix.bytes().all(|b| b.is_ascii_digit())
@@ -35,10 +35,56 @@ fn parse_entry(entry: &str) -> Option<IpNetwork> {
             if !plain_digits || prefix.len() > 3 {
                 return None;
             }
-            IpNetwork::new(address.parse().ok()?, prefix.parse().ok()?).ok()?
+            IpNetwork::new(parse_address(address)?, prefix.parse().ok()?).ok()?
         }
     };
     Some(unmapped(network))
+}
+
+/// An address, read as IPv6 when it holds a `:` and as IPv4 otherwise (one parse, not
+/// a failed one and then another).
+fn parse_address(address: &str) -> Option<IpAddr> {
+    if address.contains(':') {
+        address.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+    } else {
+        address.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+    }
+}
+
+/// Appends a network's canonical text: a single address bare, IPv6 compressed. IPv4,
+/// the common case, is written digit by digit rather than through `fmt`.
+fn push_network(text: &mut String, network: IpNetwork) {
+    fn push_decimal(text: &mut String, mut n: u8) {
+        if n >= 100 {
+            text.push(char::from(b'0' + n / 100));
+            n %= 100;
+            text.push(char::from(b'0' + n / 10));
+        } else if n >= 10 {
+            text.push(char::from(b'0' + n / 10));
+        }
+        text.push(char::from(b'0' + n % 10));
+    }
+    match network {
+        IpNetwork::V4(v4) => {
+            for (i, octet) in v4.ip().octets().into_iter().enumerate() {
+                if i > 0 {
+                    text.push('.');
+                }
+                push_decimal(text, octet);
+            }
+            if v4.prefix() != 32 {
+                text.push('/');
+                push_decimal(text, v4.prefix());
+            }
+        }
+        // Writing to a String cannot fail.
+        IpNetwork::V6(v6) if v6.prefix() == 128 => {
+            let _ = write!(text, "{}", v6.ip());
+        }
+        IpNetwork::V6(v6) => {
+            let _ = write!(text, "{v6}");
+        }
+    }
 }
 
 /// An IPv4-mapped IPv6 network (`::ffff:192.0.2.0/120`) as its IPv4 network
@@ -101,13 +147,7 @@ impl SourceList {
             if !text.is_empty() {
                 text.push_str(", ");
             }
-            let single = network.prefix() == if network.is_ipv4() { 32 } else { 128 };
-            // Writing to a String cannot fail.
-            let _ = if single {
-                write!(text, "{}", network.ip())
-            } else {
-                write!(text, "{network}")
-            };
+            push_network(&mut text, *network);
         }
         Ok(SourceList { networks, text })
     }
@@ -207,6 +247,7 @@ mod tests {
         check("64:ff9b::/96", Ok("64:ff9b::/96"));
         check("192.0.2.1,192.0.2.1/32", Ok("192.0.2.1"));
         check("0.0.0.0/0", Ok("0.0.0.0/0"));
+        check("255.10.0.0/16, 9.8.7.6/31", Ok("255.10.0.0/16, 9.8.7.6/31"));
     }
 
     #[test]
