@@ -339,6 +339,50 @@ fn log(
     );
 }
 
+/// What `people/update`, `people/get` and the form's context read first, in SPEC §6's
+/// order: the parameters (`400 ""`), the actor (`401`), rule 1 (`402 ""`), then the id
+/// of the person to look up.
+struct Prologue {
+    request: Request<'static>,
+    caller: Caller,
+    authenticated: Authenticated,
+    id: u64,
+}
+
+/// The prologue, or the envelope that ends the request before it (with the actor, once
+/// known, for the log).
+async fn prologue(
+    state: &Arc<AppState>,
+    peer: IpAddr,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Result<Prologue, (Envelope, Option<u64>)>, ServerError> {
+    let params = match gather(method, uri, headers, body).await {
+        Gathered::Params(params) => params,
+        Gathered::Refused(envelope) => return Ok(Err((envelope, None))),
+    };
+    let request = match parse(&params) {
+        Ok(request) => request.into_owned(),
+        Err(envelope) => return Ok(Err((envelope, None))),
+    };
+    let (caller, authenticated) = match caller_of(state, headers, &request, peer).await? {
+        Ok(found) => found,
+        Err(envelope) => return Ok(Err((envelope, None))),
+    };
+    let actor = Some(authenticated.person.id);
+    match caller.person_id(&request) {
+        Ok(id) => Ok(Ok(Prologue {
+            request,
+            caller,
+            authenticated,
+            id,
+        })),
+        Err(report) => Ok(Err((Envelope::refused(&report), actor))),
+    }
+}
+
 async fn update(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -370,23 +414,16 @@ async fn run_update(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Outcome, ServerError> {
-    let params = match gather(method, uri, headers, body).await {
-        Gathered::Params(params) => params,
-        Gathered::Refused(envelope) => return Ok((envelope, None, None)),
-    };
-    let request = match parse(&params) {
-        Ok(request) => request.into_owned(),
-        Err(envelope) => return Ok((envelope, None, None)),
-    };
-    let (caller, authenticated) = match caller_of(state, headers, &request, peer).await? {
-        Ok(found) => found,
-        Err(envelope) => return Ok((envelope, None, None)),
+    let Prologue {
+        request,
+        caller,
+        authenticated,
+        id,
+    } = match prologue(state, peer, method, uri, headers, body).await? {
+        Ok(prologue) => prologue,
+        Err((envelope, actor)) => return Ok((envelope, actor, None)),
     };
     let actor = Some(authenticated.person.id);
-    let id = match caller.person_id(&request) {
-        Ok(id) => id,
-        Err(report) => return Ok((Envelope::refused(&report), actor, None)),
-    };
     let state = Arc::clone(state);
     let envelope = tokio::task::spawn_blocking(move || {
         let mut connection = connection(&state)?;
@@ -508,24 +545,16 @@ async fn run_get(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(String, Envelope, Option<u64>, Option<u64>), ServerError> {
-    let refused = |envelope: Envelope| (envelope.to_json(), envelope, None, None);
-    let params = match gather(method, uri, headers, body).await {
-        Gathered::Params(params) => params,
-        Gathered::Refused(envelope) => return Ok(refused(envelope)),
-    };
-    let request = match parse(&params) {
-        Ok(request) => request.into_owned(),
-        Err(envelope) => return Ok(refused(envelope)),
-    };
-    let (caller, authenticated) = match caller_of(state, headers, &request, peer).await? {
-        Ok(found) => found,
-        Err(envelope) => return Ok(refused(envelope)),
+    let Prologue {
+        caller,
+        authenticated,
+        id,
+        ..
+    } = match prologue(state, peer, method, uri, headers, body).await? {
+        Ok(prologue) => prologue,
+        Err((envelope, actor)) => return Ok((envelope.to_json(), envelope, actor, None)),
     };
     let actor = Some(authenticated.person.id);
-    let id = match caller.person_id(&request) {
-        Ok(id) => id,
-        Err(report) => return Ok(refused(Envelope::refused(&report))),
-    };
     let state = Arc::clone(state);
     let found = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
         let connection = connection(&state)?;
@@ -563,9 +592,15 @@ async fn form_context(
 ) -> Response {
     let started = Instant::now();
     let outcome = run_context(&state, peer.ip(), &uri, &headers, body).await;
+    finish("context", started, outcome)
+}
+
+/// The answer of a function that logs no actor or person: its JSON, or the server's
+/// refusal; one log line.
+fn finish(function: &str, started: Instant, outcome: Result<String, ServerError>) -> Response {
     let json = outcome.unwrap_or_else(|error| error.envelope().to_json());
     tracing::info!(
-        function = "context",
+        function,
         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         "request"
     );
@@ -579,22 +614,11 @@ async fn run_context(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<String, ServerError> {
-    let params = match gather(&Method::GET, uri, headers, body).await {
-        Gathered::Params(params) => params,
-        Gathered::Refused(envelope) => return Ok(envelope.to_json()),
-    };
-    let request = match parse(&params) {
-        Ok(request) => request.into_owned(),
-        Err(envelope) => return Ok(envelope.to_json()),
-    };
-    let (caller, _) = match caller_of(state, headers, &request, peer).await? {
-        Ok(found) => found,
-        Err(envelope) => return Ok(envelope.to_json()),
-    };
-    let id = match caller.person_id(&request) {
-        Ok(id) => id,
-        Err(report) => return Ok(Envelope::refused(&report).to_json()),
-    };
+    let Prologue { caller, id, .. } =
+        match prologue(state, peer, &Method::GET, uri, headers, body).await? {
+            Ok(prologue) => prologue,
+            Err((envelope, _)) => return Ok(envelope.to_json()),
+        };
     let state = Arc::clone(state);
     let data = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
         let connection = connection(&state)?;
@@ -641,16 +665,7 @@ async fn session(
 ) -> Response {
     let started = Instant::now();
     let outcome = run_session(&state, peer.ip(), &uri, &headers, body).await;
-    let json = match outcome {
-        Ok(json) => json,
-        Err(error) => error.envelope().to_json(),
-    };
-    tracing::info!(
-        function = "session",
-        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-        "request"
-    );
-    json_response(json)
+    finish("session", started, outcome)
 }
 
 async fn run_session(
