@@ -5,13 +5,10 @@
 
 use serde::Serialize;
 
-use crate::authz::Caller;
-use crate::authz::Context;
 use crate::authz::permission::{Standing, reach};
+use crate::authz::{Caller, Context};
 use crate::decide::rules;
-use crate::error::ErrorCode;
-use crate::error::Report;
-use crate::error::Status;
+use crate::error::{ErrorCode, Report, Status};
 use crate::field::{Field, with_field_table};
 use crate::person::Person;
 use crate::policy::Policy;

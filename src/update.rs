@@ -5,8 +5,7 @@ use std::ops::Deref;
 
 use serde::Serialize;
 
-use crate::error::ErrorKind;
-use crate::error::Status;
+use crate::error::{ErrorKind, Status};
 use crate::field::{Field, with_field_table};
 use crate::person::Person;
 use crate::value::{FieldValue, Password, Rules, Username};

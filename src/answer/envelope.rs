@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::Catalogue;
-use crate::error::Report;
-use crate::error::Status;
-use crate::error::{Error, ErrorCode, ErrorKind};
+use crate::error::{Error, ErrorCode, ErrorKind, Report, Status};
 use crate::update::Accepted;
 
 /// One entry of the envelope.

@@ -2,8 +2,7 @@
 //! may call `people/update` at all.
 
 use crate::authz::Privilege;
-use crate::error::Report;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Report};
 use crate::request::Request;
 
 /// Who is making the request: their id, their customer and their role's level.

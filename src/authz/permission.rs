@@ -1,10 +1,7 @@
 //! Who may change what (SPEC section 4).
 
-use crate::authz::Caller;
-use crate::authz::Context;
-use crate::authz::Privilege;
-use crate::error::ErrorKind;
-use crate::error::Report;
+use crate::authz::{Caller, Context, Privilege};
+use crate::error::{ErrorKind, Report};
 use crate::field::Field;
 use crate::person::Person;
 use crate::policy::Policy;

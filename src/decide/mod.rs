@@ -2,11 +2,9 @@
 
 mod cross;
 
-use crate::authz::Caller;
-use crate::authz::Context;
 use crate::authz::permission::{self, Standing};
-use crate::error::Report;
-use crate::error::{Error, ErrorCode, ErrorKind};
+use crate::authz::{Caller, Context};
+use crate::error::{Error, ErrorCode, ErrorKind, Report};
 use crate::field::Field;
 use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};

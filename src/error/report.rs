@@ -2,8 +2,7 @@
 
 use std::fmt;
 
-use crate::error::Status;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Status};
 
 /// Every reason a request was refused: one entry per key, ordered as Enswitch answers
 /// (`404` alone; otherwise `401`, `402`, `403`, then `400`; within a code, key `""`
