@@ -104,7 +104,7 @@ pub fn form(
     policy: &Policy,
 ) -> Result<Form, Report> {
     let standing = reach(caller, person, context).ok_or_else(Report::not_found)?;
-    let rules = rules(person, policy, |_| false);
+    let rules = rules(policy);
     let fields = Field::ALL
         .into_iter()
         .map(|field| describe(field, person, standing, context, policy, &rules))

@@ -12,34 +12,23 @@ use crate::request::Request;
 use crate::update::{Accepted, Change, Update, Valid};
 use crate::value::{MAX_LIST_ENTRIES, Rules, is_email_separator};
 
-/// How many entries a list may hold while its format is read: the policy's limit, or
-/// as many as the stored list holds (up to the hard ceiling), so that a stored list
-/// longer than today's policy allows is still recognised when it is sent back.
-fn list_limit(person: &Person, field: Field, policy_max: usize) -> usize {
-    let stored = person.text(field).unwrap_or_default();
-    // Splitting on every list separator may count more entries, never fewer.
-    let stored_entries = stored
+/// How many entries the stored list of `field` holds, splitting on every list
+/// separator (which may count more entries, never fewer), up to the hard ceiling.
+fn stored_entries(person: &Person, field: Field) -> usize {
+    person
+        .text(field)
+        .unwrap_or_default()
         .split(is_email_separator)
         .filter(|e| !e.is_empty())
         .take(MAX_LIST_ENTRIES)
-        .count();
-    policy_max.max(stored_entries)
+        .count()
 }
 
-/// The rules values are parsed under, for this person and policy. A list's limit
-/// reads the stored list only when `sent` says a new one is being parsed (a form shows
-/// the policy's own limits).
-pub(crate) fn rules(person: &Person, policy: &Policy, sent: impl Fn(Field) -> bool) -> Rules {
-    let limit = |field: Field, policy_max: usize| {
-        if sent(field) {
-            list_limit(person, field, policy_max)
-        } else {
-            policy_max
-        }
-    };
+/// The rules values are parsed under, from the policy.
+pub(crate) fn rules(policy: &Policy) -> Rules {
     Rules {
-        email_entries: limit(Field::Email, policy.max_email_addresses()),
-        source_entries: limit(Field::Source, policy.max_source_entries()),
+        email_entries: policy.max_email_addresses(),
+        source_entries: policy.max_source_entries(),
         password_lengths: policy.password_lengths(),
     }
 }
@@ -67,7 +56,7 @@ pub fn decide<'p>(
         standing,
         context,
         policy,
-        rules: rules(person, policy, |field| request.value(field).is_some()),
+        rules: rules(policy),
         errors: Vec::new(),
         changes: Vec::with_capacity(
             Field::ALL
@@ -184,7 +173,25 @@ impl Decision<'_, '_> {
         if value.is_empty() && field.is_clearable() {
             return Change::cleared(field).ok_or(ErrorKind::EmptyValue {});
         }
-        Change::parse(field, value, &self.rules)
+        match Change::parse(field, value, &self.rules) {
+            // A stored list longer than today's policy allows is still recognised when
+            // it is sent back: read the value again with room for as many entries as the
+            // stored list holds (the policy's own limit is checked after, on changes).
+            Err(ErrorKind::TooManyEntries { max }) => {
+                let stored = stored_entries(self.person, field);
+                let mut rules = self.rules;
+                match field {
+                    Field::Email if stored > max => rules.email_entries = stored,
+                    Field::Source if stored > max => rules.source_entries = stored,
+                    _ => return Err(ErrorKind::TooManyEntries { max }),
+                }
+                Change::parse(field, value, &rules).map_err(|e| match e {
+                    ErrorKind::TooManyEntries { .. } => ErrorKind::TooManyEntries { max },
+                    other => other,
+                })
+            }
+            parsed => parsed,
+        }
     }
 
     /// What the policy and the role catalogue say of a real change.

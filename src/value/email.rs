@@ -30,6 +30,10 @@ pub(crate) const MAX_LOCAL_PART: usize = 64;
 /// Whether two addresses are the same: equal after NFC (both are) and Unicode
 /// lower-casing.
 fn same_address(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // ASCII lower-cases to ASCII, one byte for one.
+        return a.eq_ignore_ascii_case(b);
+    }
     a.chars()
         .flat_map(char::to_lowercase)
         .eq(b.chars().flat_map(char::to_lowercase))
@@ -85,7 +89,7 @@ impl EmailList {
                     address: address.to_owned(),
                 });
             }
-            if out.split(", ").any(|seen| same_address(seen, address)) {
+            if !out.is_empty() && out.split(", ").any(|seen| same_address(seen, address)) {
                 continue;
             }
             count += 1;

@@ -67,6 +67,13 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
     let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
     let bidi = CodePointSetData::new::<BidiControl>();
     for (i, c) in s.char_indices() {
+        if c.is_ascii() {
+            // No ASCII character is invisible; its controls are C0 and DEL.
+            if c.is_ascii_control() && !control_ok(c) {
+                return Err(ErrorKind::ControlCharacter {});
+            }
+            continue;
+        }
         let category = category.get(c);
         let control = match category {
             GeneralCategory::Control => !control_ok(c),
@@ -142,13 +149,17 @@ fn between_joining_letters(
     )
 }
 
-/// Whether `c` is a combining mark (general category M).
+/// Whether `c` is a combining mark (general category M); no ASCII character is.
 pub(crate) fn is_mark(c: char) -> bool {
-    GeneralCategoryGroup::Mark.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+    !c.is_ascii()
+        && GeneralCategoryGroup::Mark.contains(CodePointMapData::<GeneralCategory>::new().get(c))
 }
 
-/// Whether `c` is a letter (general category L).
+/// Whether `c` is a letter (general category L); in ASCII, exactly `A–Z a–z`.
 pub(crate) fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
     GeneralCategoryGroup::Letter.contains(CodePointMapData::<GeneralCategory>::new().get(c))
 }
 
