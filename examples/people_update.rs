@@ -11,7 +11,7 @@
 //! a `2xx` answer, 1 for a `4xx` answer, 2 for a usage error or an unreadable directory.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::net::IpAddr;
 use std::process::ExitCode;
 
@@ -78,9 +78,16 @@ fn main() -> ExitCode {
         Err(message) => return usage_error(&format!("invalid directory: {message}")),
     };
     let (envelope, person) = run(&directory, &options);
-    println!("{}", envelope.to_json());
+    // A reader that stops early (`| head -1`) is no error of the request's: what could
+    // not be written is dropped, and the exit status still tells the answer.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", envelope.to_json());
     if let (true, Some(person)) = (options.print_person, person) {
-        println!("{}", serde_json::to_string(&person).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&person).unwrap_or_default()
+        );
     }
     if envelope.is_success() {
         ExitCode::SUCCESS

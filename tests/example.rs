@@ -271,3 +271,17 @@ fn a_mapped_address_is_its_ipv4_address() {
     assert_eq!(code, 1);
     assert!(lines[0].contains(r#""code":"401""#), "{}", lines[0]);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_panic() {
+    let mut child = Command::new(example())
+        .args(["--print-person", "auth_username=alice;id=11;title=Dr"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // as `| head -0` would
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+}
