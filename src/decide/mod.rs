@@ -139,7 +139,7 @@ impl Decision<'_, '_> {
         let value = if field == Field::Password {
             raw
         } else {
-            raw.trim()
+            crate::value::trim(raw)
         };
         if self.person.text(field) == Some(value) {
             return;

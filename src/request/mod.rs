@@ -339,10 +339,12 @@ impl<'a> Request<'a> {
     /// so that rule 1 comes before any look-up.
     pub(crate) fn person_id(&self) -> Result<u64, Error> {
         let kind = match self.slots[Param::Id.index()] {
-            Slot::Value(raw) => match crate::value::parse_id(raw.as_str(&self.own).trim()) {
-                Some(id) => return Ok(id),
-                None => ErrorKind::InvalidId {},
-            },
+            Slot::Value(raw) => {
+                match crate::value::parse_id(crate::value::trim(raw.as_str(&self.own))) {
+                    Some(id) => return Ok(id),
+                    None => ErrorKind::InvalidId {},
+                }
+            }
             Slot::Absent => ErrorKind::MissingParameter {},
             Slot::Bad(bad) => bad_value(bad),
             Slot::Duplicate => ErrorKind::DuplicateParameter {},

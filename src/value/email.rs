@@ -5,7 +5,7 @@ use std::str::FromStr;
 use email_address::{EmailAddress, Options};
 
 use crate::error::ErrorKind;
-use crate::value::{plain, string_newtype};
+use crate::value::{list, plain, string_newtype};
 
 /// The default most addresses one value may hold.
 pub(crate) const MAX_EMAILS: usize = 10;
@@ -43,10 +43,14 @@ fn same_address(a: &str, b: &str) -> bool {
 /// display name), an ASCII DNS domain with a dot whose last label is not all digits
 /// (so no IP address, dotted or bracketed), at most 254 characters in all.
 fn is_plain_address(address: &str) -> bool {
-    let Some((local, domain)) = address.rsplit_once('@') else {
+    let Some(at) = address.bytes().rposition(|b| b == b'@') else {
         return false;
     };
-    let top_label = domain.rsplit('.').next().unwrap_or_default();
+    let (local, domain) = (&address[..at], &address[at + 1..]);
+    let top_label = &domain[domain
+        .bytes()
+        .rposition(|b| b == b'.')
+        .map_or(0, |dot| dot + 1)..];
     let domain_ok = domain.is_ascii()
         && domain.contains('.')
         && !domain.starts_with('[')
@@ -80,10 +84,11 @@ impl EmailList {
         plain::check_raw_length(s, max * (MAX_ADDRESS + 2))?;
         let s = plain::nfc(s);
         plain::check_characters(&s, char::is_whitespace)?;
-        let mut out = String::with_capacity(s.len());
+        // `, ` is at most one byte longer than the separator it replaces.
+        let mut out = String::with_capacity(s.len() + max);
         let mut count = 0;
         // Bounded: the value's length is.
-        for address in s.split(is_separator).filter(|a| !a.is_empty()) {
+        for address in list::entries(&s, is_separator) {
             if !is_plain_address(address) {
                 return Err(ErrorKind::InvalidEmail {
                     address: address.to_owned(),
@@ -99,7 +104,7 @@ impl EmailList {
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            let at = address.rfind('@').unwrap_or_default();
+            let at = address.bytes().rposition(|b| b == b'@').unwrap_or_default();
             out.push_str(&address[..at]);
             let start = out.len();
             out.push_str(&address[at..]);

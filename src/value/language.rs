@@ -53,21 +53,13 @@ impl FromStr for Language {
                 ErrorKind::InvalidLanguage {}
             });
         }
-        let parse = |tag: &str| {
-            LanguageTag::parse_and_normalize(tag).map_err(|_| ErrorKind::InvalidLanguage {})
-        };
-        // A tag is ASCII; a short one has its `_` replaced on the stack, not in a String.
-        let mut buffer = [0u8; Language::MAX];
-        let tag = match buffer.get_mut(..s.len()) {
-            _ if !s.contains('_') => parse(s)?,
-            Some(short) if s.is_ascii() => {
-                for (out, b) in short.iter_mut().zip(s.bytes()) {
-                    *out = if b == b'_' { b'-' } else { b };
-                }
-                parse(std::str::from_utf8(short).map_err(|_| ErrorKind::InvalidLanguage {})?)?
-            }
-            _ => parse(&s.replace('_', "-"))?,
-        };
+        let invalid = |_| ErrorKind::InvalidLanguage {};
+        if let Some(canonical) = short_form(s) {
+            // The common shape, in BCP 47 case already, with no variant or extension;
+            // oxilangtag still checks it.
+            return LanguageTag::parse(canonical).map(Language).map_err(invalid);
+        }
+        let tag = parse_any(s).map_err(invalid)?;
         let language = tag.primary_language();
         let short_language =
             (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
@@ -85,6 +77,49 @@ impl FromStr for Language {
         } else {
             Err(ErrorKind::InvalidLanguage {})
         }
+    }
+}
+
+/// A language and an optional region (`fr`, `fr_fr`, `YUE-hk`) in BCP 47 case
+/// (`fr-FR`): the shape nearly every request sends, written without the general
+/// parser's case mapping, character by character. `None` for any other shape, which no
+/// grandfathered tag has.
+fn short_form(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let (language, region) = match bytes.len() {
+        2 | 3 => (bytes, &[][..]),
+        5 | 6 if matches!(bytes[bytes.len() - 3], b'-' | b'_') => bytes.split_at(bytes.len() - 3),
+        _ => return None,
+    };
+    let region = region.get(1..).unwrap_or_default();
+    if !language.iter().chain(region).all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    out.extend(language.iter().map(|b| char::from(b.to_ascii_lowercase())));
+    if !region.is_empty() {
+        out.push('-');
+        out.extend(region.iter().map(|b| char::from(b.to_ascii_uppercase())));
+    }
+    Some(out)
+}
+
+/// Any other tag, through oxilangtag's case mapping; `_` is read as `-`.
+fn parse_any(s: &str) -> Result<LanguageTag<String>, oxilangtag::LanguageTagParseError> {
+    if !s.contains('_') {
+        return LanguageTag::parse_and_normalize(s);
+    }
+    // A tag is ASCII; a short one has its `_` replaced on the stack, not in a String.
+    let mut buffer = [0u8; Language::MAX];
+    match buffer.get_mut(..s.len()) {
+        Some(short) if s.is_ascii() => {
+            for (out, b) in short.iter_mut().zip(s.bytes()) {
+                *out = if b == b'_' { b'-' } else { b };
+            }
+            // ASCII in, ASCII out.
+            LanguageTag::parse_and_normalize(std::str::from_utf8(short).unwrap_or_default())
+        }
+        _ => LanguageTag::parse_and_normalize(&s.replace('_', "-")),
     }
 }
 
@@ -125,6 +160,33 @@ mod tests {
         ] {
             let got = input.parse::<Language>().ok();
             assert_eq!(got.as_ref().map(Language::as_str), expected, "{input:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The short form's case mapping is oxilangtag's, on every tag of its shape.
+        #[test]
+        fn short_form_as_oxilangtag(s in "[a-zA-Z]{2,3}([-_][a-zA-Z]{2})?") {
+            let ours = short_form(&s).expect("the short shape");
+            let theirs = LanguageTag::parse_and_normalize(&s.replace('_', "-")).unwrap();
+            proptest::prop_assert_eq!(ours.as_str(), theirs.as_str());
+        }
+    }
+
+    #[test]
+    fn short_form_only_takes_its_shape() {
+        for input in [
+            "e",
+            "engl",
+            "en-g",
+            "en-gbr",
+            "en-12",
+            "e1",
+            "en_GB_x",
+            "en-GB-oed",
+            "no-bok",
+        ] {
+            assert_eq!(short_form(input), None, "{input:?}");
         }
     }
 

@@ -7,6 +7,7 @@ mod description;
 mod email;
 mod extension;
 mod language;
+mod list;
 mod name;
 mod password;
 mod phone;
@@ -37,6 +38,7 @@ pub use timezone::TimeZone;
 pub use username::Username;
 
 pub(crate) use email::{MAX_EMAILS, is_separator as is_email_separator};
+pub(crate) use plain::trim;
 #[cfg(fuzzing)]
 pub(crate) use public_key::fuzz_packets;
 pub(crate) use source::MAX_SOURCES;

@@ -201,9 +201,24 @@ pub(crate) fn plain_text(s: &str, max: usize, marks: usize) -> Result<String, Er
     Ok(s.into_owned())
 }
 
+/// The value trimmed of surrounding white space (`str::trim`, Unicode's
+/// `White_Space`). Most values neither start nor end with it: when both end bytes are
+/// ASCII and not white space, the value is returned as it is, without decoding a
+/// character from either end.
+pub(crate) fn trim(s: &str) -> &str {
+    let plain_end =
+        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    let bytes = s.as_bytes();
+    if plain_end(bytes.first()) && plain_end(bytes.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// The value trimmed of surrounding white space; empty is an error.
 pub(crate) fn non_empty(s: &str) -> Result<&str, ErrorKind> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         Err(ErrorKind::EmptyValue {})
     } else {

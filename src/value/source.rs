@@ -1,6 +1,5 @@
 //! The source IP allow-list.
 
-use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
@@ -19,8 +18,7 @@ const MAX_ENTRY: usize = 64;
 
 /// The entries of a list: separated by commas and/or white space.
 fn entries(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|e| !e.is_empty())
+    crate::value::list::entries(s, |c| c == ',' || c.is_whitespace())
 }
 
 /// One entry: an address, or an address and a prefix length of plain decimal digits
@@ -51,39 +49,88 @@ fn parse_address(address: &str) -> Option<IpAddr> {
     }
 }
 
-/// Appends a network's canonical text: a single address bare, IPv6 compressed. IPv4,
-/// the common case, is written digit by digit rather than through `fmt`.
+/// Appends a network's canonical text: a single address bare, IPv6 compressed
+/// (RFC 5952). Written digit by digit rather than through `fmt`, which cost more than
+/// parsing the entry.
 fn push_network(text: &mut String, network: IpNetwork) {
-    fn push_decimal(text: &mut String, mut n: u8) {
-        if n >= 100 {
-            text.push(char::from(b'0' + n / 100));
-            n %= 100;
-            text.push(char::from(b'0' + n / 10));
-        } else if n >= 10 {
-            text.push(char::from(b'0' + n / 10));
-        }
-        text.push(char::from(b'0' + n % 10));
-    }
-    match network {
+    let (prefix, single) = match network {
         IpNetwork::V4(v4) => {
-            for (i, octet) in v4.ip().octets().into_iter().enumerate() {
-                if i > 0 {
-                    text.push('.');
-                }
-                push_decimal(text, octet);
-            }
-            if v4.prefix() != 32 {
-                text.push('/');
-                push_decimal(text, v4.prefix());
-            }
-        }
-        // Writing to a String cannot fail.
-        IpNetwork::V6(v6) if v6.prefix() == 128 => {
-            let _ = write!(text, "{}", v6.ip());
+            push_ipv4(text, v4.ip());
+            (v4.prefix(), 32)
         }
         IpNetwork::V6(v6) => {
-            let _ = write!(text, "{v6}");
+            push_ipv6(text, v6.ip());
+            (v6.prefix(), 128)
         }
+    };
+    if prefix != single {
+        text.push('/');
+        push_decimal(text, prefix);
+    }
+}
+
+fn push_decimal(text: &mut String, mut n: u8) {
+    if n >= 100 {
+        text.push(char::from(b'0' + n / 100));
+        n %= 100;
+        text.push(char::from(b'0' + n / 10));
+    } else if n >= 10 {
+        text.push(char::from(b'0' + n / 10));
+    }
+    text.push(char::from(b'0' + n % 10));
+}
+
+fn push_ipv4(text: &mut String, ip: Ipv4Addr) {
+    for (i, octet) in ip.octets().into_iter().enumerate() {
+        if i > 0 {
+            text.push('.');
+        }
+        push_decimal(text, octet);
+    }
+}
+
+/// RFC 5952: lower-case hex groups without leading zeros; the longest run of two or
+/// more zero groups (the first of equal runs) written `::`. Mapped addresses never get
+/// here (they are read as IPv4), so no dotted tail is written.
+fn push_ipv6(text: &mut String, ip: Ipv6Addr) {
+    let groups = ip.segments();
+    // The longest run of zero groups: (start, length).
+    let (mut best, mut run) = ((0, 0), (0, 0));
+    for (i, &group) in groups.iter().enumerate() {
+        if group == 0 {
+            if run.1 == 0 {
+                run.0 = i;
+            }
+            run.1 += 1;
+            if run.1 > best.1 {
+                best = run;
+            }
+        } else {
+            run.1 = 0;
+        }
+    }
+    let push_group = |text: &mut String, group: u16| {
+        let mut started = false;
+        for shift in [12, 8, 4, 0] {
+            let nibble = (group >> shift) & 0xf;
+            if started || nibble != 0 || shift == 0 {
+                started = true;
+                text.push(char::from(b"0123456789abcdef"[usize::from(nibble)]));
+            }
+        }
+    };
+    let mut i = 0;
+    while i < groups.len() {
+        if best.1 >= 2 && i == best.0 {
+            text.push_str("::");
+            i += best.1;
+            continue;
+        }
+        if i > 0 && !(best.1 >= 2 && i == best.0 + best.1) {
+            text.push(':');
+        }
+        push_group(text, groups[i]);
+        i += 1;
     }
 }
 
@@ -142,7 +189,8 @@ impl SourceList {
                 entry: s.to_owned(),
             });
         }
-        let mut text = String::with_capacity(s.len());
+        // `, ` may be one byte longer than the separator sent.
+        let mut text = String::with_capacity(s.len() + networks.len());
         for network in &networks {
             if !text.is_empty() {
                 text.push_str(", ");
@@ -278,6 +326,47 @@ mod tests {
             .collect::<Vec<_>>()
             .join(",");
         check(&many, Err(ErrorKind::TooManyEntries { max: 32 }));
+    }
+
+    /// Our writer agrees with the standard library's (RFC 5952) on every address it
+    /// can be given: any but the IPv4-mapped ones, which are read as IPv4.
+    #[track_caller]
+    fn writes_as_std(ip: Ipv6Addr) {
+        let mut text = String::new();
+        push_ipv6(&mut text, ip);
+        assert_eq!(text, ip.to_string(), "{:?}", ip.segments());
+    }
+
+    #[test]
+    fn ipv6_text() {
+        for segments in [
+            [0; 8],
+            [0, 0, 0, 0, 0, 0, 0, 1],
+            [1, 0, 0, 0, 0, 0, 0, 0],
+            [0x2001, 0xdb8, 0, 0, 1, 0, 0, 1],
+            [0x2001, 0xdb8, 0, 1, 0, 0, 0, 1],
+            [0x2001, 0xdb8, 0, 1, 1, 1, 1, 1],
+            [1, 0, 1, 0, 1, 0, 1, 0],
+            [0xffff; 8],
+            [0, 0, 0, 0, 0, 0, 0xc000, 0x0201],
+            [0xabc, 0xf, 0xf0, 0xf00, 0, 0, 0, 0],
+        ] {
+            writes_as_std(Ipv6Addr::from(segments));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ipv6_text_as_std(segments: [u16; 8], zeros in 0u8..=255) {
+            // Zero groups made common, so that runs of them are.
+            let segments: [u16; 8] = std::array::from_fn(|i| {
+                if zeros & (1 << i) == 0 { segments[i] } else { 0 }
+            });
+            let ip = Ipv6Addr::from(segments);
+            if ip.to_ipv4_mapped().is_none() {
+                writes_as_std(ip);
+            }
+        }
     }
 
     #[test]
