@@ -6,6 +6,16 @@ use std::ops::Range;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::request::Text;
+use crate::value::scan::Stops;
+
+/// In a name: the end of the pair, `=`, and what needs decoding.
+const IN_NAME: Stops<5> = Stops::new(*b";&=+%");
+/// In a value: the end of the pair and what needs decoding.
+const IN_VALUE: Stops<4> = Stops::new(*b";&+%");
+/// The end of the pair.
+const SEPARATORS: Stops<2> = Stops::new(*b";&");
+/// What decoding changes.
+const ESCAPES: Stops<2> = Stops::new(*b"+%");
 
 /// One `name=value` pair of a query string, as byte ranges of the input. Every range is
 /// bounded by ASCII separators or the ends, so it cuts UTF-8 text on character
@@ -31,15 +41,18 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
             let mut eq = None;
             let mut encoded = [false; 2];
             loop {
-                // Bytes that mean nothing here are passed over in a tight scan.
-                pos += input[pos..]
-                    .iter()
-                    .position(|&b| CLASS[usize::from(b)] != PLAIN)
-                    .unwrap_or(input.len() - pos);
-                match input.get(pos).map(|&b| CLASS[usize::from(b)]) {
-                    None | Some(SEPARATOR) => break,
-                    Some(EQUALS) if eq.is_none() => eq = Some(pos),
-                    Some(EQUALS) => {}
+                // What can still matter: in the name, all five; in the value, not `=`;
+                // once the value is known to be encoded, only the end of the pair (a long
+                // encoded value, such as an armored key, is then one run).
+                let rest = &input[pos..];
+                pos += match (eq.is_some(), encoded[1]) {
+                    (false, _) => IN_NAME.run(rest),
+                    (true, false) => IN_VALUE.run(rest),
+                    (true, true) => SEPARATORS.run(rest),
+                };
+                match input.get(pos) {
+                    None | Some(b';' | b'&') => break,
+                    Some(b'=') if eq.is_none() => eq = Some(pos),
                     Some(_) => encoded[usize::from(eq.is_some())] = true,
                 }
                 pos += 1;
@@ -59,22 +72,6 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
         None
     })
 }
-
-const PLAIN: u8 = 0;
-const SEPARATOR: u8 = 1;
-const EQUALS: u8 = 2;
-const ENCODED: u8 = 3;
-
-/// What each byte is to the splitter.
-const CLASS: [u8; 256] = {
-    let mut class = [PLAIN; 256];
-    class[b';' as usize] = SEPARATOR;
-    class[b'&' as usize] = SEPARATOR;
-    class[b'=' as usize] = EQUALS;
-    class[b'+' as usize] = ENCODED;
-    class[b'%' as usize] = ENCODED;
-    class
-};
 
 /// Decodes one name or value: `+` is a space and `%XX` a byte; the result must be
 /// UTF-8 (`None` if not). Borrows from the input when there is nothing to decode, which is the common
@@ -117,10 +114,7 @@ fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
     }
     let mut rest = raw;
     while !rest.is_empty() {
-        let plain = rest
-            .iter()
-            .position(|&b| b == b'%' || b == b'+')
-            .unwrap_or(rest.len());
+        let plain = ESCAPES.run(rest);
         out.extend_from_slice(&rest[..plain]);
         rest = &rest[plain..];
         match rest {

@@ -14,6 +14,7 @@ mod phone;
 mod plain;
 mod public_key;
 mod role;
+pub(crate) mod scan;
 mod source;
 mod text;
 mod time_format;

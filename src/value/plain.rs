@@ -57,7 +57,9 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
     if s.is_ascii() {
         // ASCII holds no format or unassigned character; its controls are C0 and DEL.
         let control = |b: &u8| b.is_ascii_control() && !control_ok(char::from(*b));
-        return if s.as_bytes().iter().any(control) {
+        return if crate::value::scan::has_ascii_control(s.as_bytes())
+            && s.as_bytes().iter().any(control)
+        {
             Err(ErrorKind::ControlCharacter {})
         } else {
             Ok(())

@@ -3,9 +3,27 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use crate::value::scan::{Stops, has_ascii_control};
+
 const BEGIN: &str = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 const END: &str = "-----END PGP PUBLIC KEY BLOCK-----";
 const BEGIN_PRIVATE: &str = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
+
+/// Where a line ends.
+const NEWLINE: Stops<1> = Stops::new(*b"\n");
+
+/// Whether one line (without its `\n`) holds a control character other than a tab, or
+/// a carriage return that is not the line's last byte before a line break.
+fn has_control(line: &str, broken: bool) -> bool {
+    if !has_ascii_control(line.as_bytes()) {
+        return false;
+    }
+    let line = match line.strip_suffix('\r') {
+        Some(before) if broken => before,
+        _ => line,
+    };
+    line.bytes().any(|b| b.is_ascii_control() && b != b'\t')
+}
 
 /// Why the armor cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,29 +60,40 @@ pub(super) struct Armored {
 
 /// Reads an armored public key block (trimmed, ASCII, within its size bound).
 pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
-    // One pass for the whole block: ASCII, and no control character but the line
-    // breaks (a carriage return only as part of CRLF) and tabs.
-    let bytes = block.as_bytes();
-    let control = |&b: &u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F;
-    let lone_cr = || {
-        bytes
-            .windows(2)
-            .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
-            || bytes.last() == Some(&b'\r')
-    };
-    if !block.is_ascii() || bytes.iter().any(control) || (block.contains('\r') && lone_cr()) {
+    // ASCII, and no control character but the line breaks (a carriage return only as
+    // part of CRLF) and tabs: checked line by line, eight bytes a step.
+    if !block.is_ascii() {
         return Err(ArmorError::Malformed);
     }
     let mut state = State::Begin;
     let mut body = String::with_capacity(block.len());
     let mut checksum = None;
     let mut canonical = String::with_capacity(block.len());
-    // Bounded by the block's length.
-    for line in block.split('\n') {
-        let line = line.trim_ascii();
+    let mut rest = Some(block);
+    // Bounded by the block's length: each line takes at least its line break.
+    while let Some(text) = rest {
+        let end = NEWLINE.run(text.as_bytes());
+        let raw = &text[..end];
+        rest = text.get(end + 1..);
+        if has_control(raw, rest.is_some()) {
+            return Err(ArmorError::Malformed);
+        }
+        let line = raw.trim_ascii();
         state = match (state, line) {
             (State::Begin, BEGIN) => State::Headers,
-            (State::Begin, BEGIN_PRIVATE) => return Err(ArmorError::PrivateBlock),
+            (State::Begin, BEGIN_PRIVATE) => {
+                // The whole block is refused as malformed rather than private if a
+                // later line would be.
+                let mut later = rest;
+                while let Some(text) = later {
+                    let end = NEWLINE.run(text.as_bytes());
+                    later = text.get(end + 1..);
+                    if has_control(&text[..end], later.is_some()) {
+                        return Err(ArmorError::Malformed);
+                    }
+                }
+                return Err(ArmorError::PrivateBlock);
+            }
             (State::Headers, "") => State::Body,
             (State::Headers, header) if header.contains(": ") => State::Headers,
             (State::Body | State::Checksum, END) => State::Done,
@@ -98,13 +127,13 @@ pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
     Ok(Armored { packets, canonical })
 }
 
-/// CRC-24 of the armor checksum (RFC 9580 §6.1), four bytes a step ("slicing by
-/// four": table `k` holds a byte's effect `k` bytes further on).
+/// CRC-24 of the armor checksum (RFC 9580 §6.1), eight bytes a step ("slicing by
+/// eight": table `k` holds a byte's effect `k` bytes further on).
 pub(super) fn crc24(data: &[u8]) -> u32 {
     const INIT: u32 = 0x00B7_04CE;
     const POLY: u32 = 0x0186_4CFB;
-    const TABLES: [[u32; 256]; 4] = {
-        let mut tables = [[0; 256]; 4];
+    const TABLES: [[u32; 256]; 8] = {
+        let mut tables = [[0; 256]; 8];
         let mut i = 0;
         let mut byte: u32 = 0;
         while i < 256 {
@@ -122,7 +151,7 @@ pub(super) fn crc24(data: &[u8]) -> u32 {
             byte += 1;
         }
         let mut k = 1;
-        while k < 4 {
+        while k < 8 {
             let mut i = 0;
             while i < 256 {
                 let previous = tables[k - 1][i];
@@ -138,17 +167,18 @@ pub(super) fn crc24(data: &[u8]) -> u32 {
         let index = ((crc >> 16) ^ u32::from(byte)) & 0xFF;
         ((crc << 8) ^ TABLES[0][index as usize]) & 0x00FF_FFFF
     };
-    let mut chunks = data.chunks_exact(4);
+    let mut chunks = data.chunks_exact(8);
     let mut crc = INIT;
     for chunk in &mut chunks {
-        // The 24-bit register meets the chunk's first three bytes; the fourth enters
+        // The 24-bit register meets the chunk's first three bytes; the other five enter
         // clean.
         let [_, high, middle, low] = crc.to_be_bytes();
-        let (a, b, c) = (high ^ chunk[0], middle ^ chunk[1], low ^ chunk[2]);
-        crc = TABLES[3][usize::from(a)]
-            ^ TABLES[2][usize::from(b)]
-            ^ TABLES[1][usize::from(c)]
-            ^ TABLES[0][usize::from(chunk[3])];
+        let first = [high ^ chunk[0], middle ^ chunk[1], low ^ chunk[2]];
+        crc = first
+            .into_iter()
+            .chain(chunk[3..].iter().copied())
+            .enumerate()
+            .fold(0, |crc, (i, byte)| crc ^ TABLES[7 - i][usize::from(byte)]);
     }
     chunks
         .remainder()
@@ -248,6 +278,27 @@ mod tests {
         reads(
             &format!("{BEGIN}\n\n{END}"),
             Ok((&[], &format!("{BEGIN}\n\n{END}"))),
+        );
+        // Control characters anywhere make the block malformed, even a private one.
+        reads(
+            &format!("{BEGIN_PRIVATE}\n\nm\u{1}IEAA==\n{END}"),
+            Err(ArmorError::Malformed),
+        );
+        reads(
+            &format!("{BEGIN_PRIVATE}\r\n\r\nmAIEAA==\r\n{END}"),
+            Err(ArmorError::PrivateBlock),
+        );
+        reads(
+            &format!("{BEGIN}\n\nmAIEAA==\n{END}\r"),
+            Err(ArmorError::Malformed),
+        );
+        reads(
+            &format!("{BEGIN}\n\nmAIEAA==\u{7f}\n{END}"),
+            Err(ArmorError::Malformed),
+        );
+        reads(
+            &format!("{BEGIN}\n\nmAIEAA==\t\n{END}"),
+            Ok((&[0x98, 2, 4, 0], &format!("{BEGIN}\n\nmAIEAA==\n{END}"))),
         );
     }
 }

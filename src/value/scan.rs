@@ -1,0 +1,152 @@
+//! Scans of bytes eight at a time (SWAR: a `u64` as eight lanes), for the long inputs
+//! a request may carry: an armored key, a long description.
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Eight bytes as one word, the first in the lowest lane.
+fn word(chunk: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(chunk);
+    u64::from_le_bytes(word)
+}
+
+/// Whether some lane of `t` is zero. `(t - 0x01…) & !t` has a lane's high bit set
+/// where the lane is zero, or above a zero lane (a borrow): set somewhere exactly when
+/// some lane is zero.
+fn has_zero(t: u64) -> bool {
+    t.wrapping_sub(ONES) & !t & HIGH != 0
+}
+
+/// Bytes a scan stops at (a handful: each costs a few operations a word).
+pub(crate) struct Stops<const N: usize> {
+    bytes: [u8; N],
+    table: [bool; 256],
+}
+
+impl<const N: usize> Stops<N> {
+    pub(crate) const fn new(bytes: [u8; N]) -> Self {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < N {
+            table[bytes[i] as usize] = true;
+            i += 1;
+        }
+        Stops { bytes, table }
+    }
+
+    /// How many bytes at the start of `bytes` are not stops. Most runs are short (a
+    /// parameter's name, a short value) and are looked at byte by byte, through the
+    /// table; past the first 16 bytes, eight bytes a step.
+    pub(crate) fn run(&self, bytes: &[u8]) -> usize {
+        const SHORT: usize = 16;
+        let stop = |b: &u8| self.table[usize::from(*b)];
+        let short = bytes.len().min(SHORT);
+        if let Some(i) = bytes[..short].iter().position(stop) {
+            return i;
+        }
+        let mut done = short;
+        for chunk in bytes[short..].chunks_exact(8) {
+            let x = word(chunk);
+            if self
+                .bytes
+                .iter()
+                .any(|&c| has_zero(x ^ (ONES * u64::from(c))))
+            {
+                break;
+            }
+            done += 8;
+        }
+        done + bytes[done..]
+            .iter()
+            .position(stop)
+            .unwrap_or(bytes.len() - done)
+    }
+}
+
+/// Whether ASCII `bytes` hold a control (C0 or DEL), eight bytes a step: most text
+/// has none, and then no byte needs a look of its own.
+pub(crate) fn has_ascii_control(bytes: &[u8]) -> bool {
+    const DEL: u64 = ONES * 0x7f;
+    // Every byte is below 0x80, so a high bit of `x - 0x20…` or `(x ^ 0x7f…) - 0x01…`
+    // can only come from a byte below 0x20 or equal to 0x7f, or from the borrow such a
+    // byte passes up: set somewhere exactly when the word holds a control.
+    let word_has =
+        |x: u64| ((x.wrapping_sub(ONES * 0x20) | (x ^ DEL).wrapping_sub(ONES)) & HIGH) != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    let words = chunks.by_ref().any(|chunk| word_has(word(chunk)));
+    words || chunks.remainder().iter().any(u8::is_ascii_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IN_NAME: Stops<5> = Stops::new(*b";&=+%");
+
+    proptest::proptest! {
+        /// The scan stops where a look at each byte does.
+        #[test]
+        fn runs_as_byte_by_byte(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                4 => proptest::num::u8::ANY,
+                1 => proptest::sample::select(b";&=+%".to_vec()),
+            ],
+            0..80,
+        )) {
+            let expected = |special: &[u8]| bytes.iter().position(|b| special.contains(b)).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(IN_NAME.run(&bytes), expected(b";&=+%"));
+            proptest::prop_assert_eq!(Stops::new(*b";&").run(&bytes), expected(b";&"));
+            proptest::prop_assert_eq!(Stops::new(*b"\n").run(&bytes), expected(b"\n"));
+        }
+    }
+
+    #[test]
+    fn runs_stop_at_every_stop() {
+        for len in 0..40 {
+            let mut bytes = vec![b'a'; len];
+            assert_eq!(IN_NAME.run(&bytes), len);
+            for i in 0..len {
+                for special in *b";&=+%" {
+                    bytes[i] = special;
+                    assert_eq!(IN_NAME.run(&bytes), i, "{len} {i} {special}");
+                }
+                for near in [b'$', b'\'', b'*', b',', b':', b'<', b'>', 0xff, 0x80, 0] {
+                    bytes[i] = near;
+                    assert_eq!(IN_NAME.run(&bytes), len, "{len} {i} {near}");
+                }
+                bytes[i] = b'a';
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Eight bytes a step, the same answer as a look at each byte.
+        #[test]
+        fn ascii_controls_as_byte_by_byte(bytes in proptest::collection::vec(0u8..0x80, 0..40)) {
+            proptest::prop_assert_eq!(
+                has_ascii_control(&bytes),
+                bytes.iter().any(u8::is_ascii_control)
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_controls_in_every_position() {
+        for len in 0..20 {
+            let mut bytes = vec![b'a'; len];
+            assert!(!has_ascii_control(&bytes), "{len}");
+            for i in 0..len {
+                for control in [0, 0x1f, 0x7f, b'\n'] {
+                    bytes[i] = control;
+                    assert!(has_ascii_control(&bytes), "{len} {i} {control}");
+                }
+                for plain in [b' ', b'~', 0x20, 0x7e] {
+                    bytes[i] = plain;
+                    assert!(!has_ascii_control(&bytes), "{len} {i} {plain}");
+                }
+                bytes[i] = b'a';
+            }
+        }
+    }
+}
