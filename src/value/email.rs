@@ -39,6 +39,12 @@ fn same_address(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
+/// The addresses already in a canonical list being built: cut at `,` (no address holds
+/// one: the value was split there) with the space after it skipped.
+fn seen(out: &str) -> impl Iterator<Item = &str> {
+    list::entries(out, |c| c == ',').map(|address| address.trim_start_matches(' '))
+}
+
 /// A plain address: a dot-atom local part of at most 64 characters (no quotes, no
 /// display name), an ASCII DNS domain with a dot whose last label is not all digits
 /// (so no IP address, dotted or bracketed), at most 254 characters in all.
@@ -94,7 +100,7 @@ impl EmailList {
                     address: address.to_owned(),
                 });
             }
-            if !out.is_empty() && out.split(", ").any(|seen| same_address(seen, address)) {
+            if seen(&out).any(|seen| same_address(seen, address)) {
                 continue;
             }
             count += 1;

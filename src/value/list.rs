@@ -4,7 +4,7 @@
 /// `s.split(separator)` gives, without the empty entries. ASCII bytes are classified as
 /// they are; a character is decoded only where a non-ASCII byte starts one (a `char`
 /// pattern decodes every character, which cost more than checking the entries).
-pub(crate) fn entries(s: &str, separator: fn(char) -> bool) -> impl Iterator<Item = &str> {
+pub(crate) fn entries(s: &str, separator: impl Fn(char) -> bool) -> impl Iterator<Item = &str> {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;

@@ -11,11 +11,11 @@ fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(word)
 }
 
-/// Whether some lane of `t` is zero. `(t - 0x01…) & !t` has a lane's high bit set
-/// where the lane is zero, or above a zero lane (a borrow): set somewhere exactly when
-/// some lane is zero.
-fn has_zero(t: u64) -> bool {
-    t.wrapping_sub(ONES) & !t & HIGH != 0
+/// The high bit of every lane of `t` that is zero, and perhaps of lanes above a zero
+/// lane (the borrow of `t - 0x01…`); none when no lane is zero. The lowest bit set is
+/// always a zero lane's.
+fn zero_lanes(t: u64) -> u64 {
+    t.wrapping_sub(ONES) & !t & HIGH
 }
 
 /// Bytes a scan stops at (a handful: each costs a few operations a word).
@@ -35,31 +35,27 @@ impl<const N: usize> Stops<N> {
         Stops { bytes, table }
     }
 
-    /// How many bytes at the start of `bytes` are not stops. Most runs are short (a
-    /// parameter's name, a short value) and are looked at byte by byte, through the
-    /// table; past the first 16 bytes, eight bytes a step.
+    /// How many bytes at the start of `bytes` are not stops: eight bytes a step, the
+    /// last few through the table.
     pub(crate) fn run(&self, bytes: &[u8]) -> usize {
-        const SHORT: usize = 16;
-        let stop = |b: &u8| self.table[usize::from(*b)];
-        let short = bytes.len().min(SHORT);
-        if let Some(i) = bytes[..short].iter().position(stop) {
-            return i;
-        }
-        let mut done = short;
-        for chunk in bytes[short..].chunks_exact(8) {
+        let mut chunks = bytes.chunks_exact(8);
+        let mut done = 0;
+        for chunk in &mut chunks {
             let x = word(chunk);
-            if self
+            let zeros = self
                 .bytes
                 .iter()
-                .any(|&c| has_zero(x ^ (ONES * u64::from(c))))
-            {
-                break;
+                .fold(0, |zeros, &c| zeros | zero_lanes(x ^ (ONES * u64::from(c))));
+            if zeros != 0 {
+                // The lowest marked lane is a real stop: a borrow only marks lanes above.
+                return done + zeros.trailing_zeros() as usize / 8;
             }
             done += 8;
         }
-        done + bytes[done..]
+        done + chunks
+            .remainder()
             .iter()
-            .position(stop)
+            .position(|b| self.table[usize::from(*b)])
             .unwrap_or(bytes.len() - done)
     }
 }
