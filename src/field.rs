@@ -191,6 +191,12 @@ impl FieldSet {
         *self = self.with(field);
     }
 
+    /// How many fields the set holds.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
     /// Whether the set is empty.
     #[must_use]
     pub const fn is_empty(self) -> bool {

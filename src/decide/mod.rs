@@ -51,6 +51,8 @@ pub fn decide<'p>(
     let Some(standing) = permission::reach(caller, person, context) else {
         return Err(Report::not_found());
     };
+    // The fields sent with a usable value: at most one change each.
+    let sent = request.sent_fields();
     let mut decision = Decision {
         person,
         standing,
@@ -58,15 +60,10 @@ pub fn decide<'p>(
         policy,
         rules: rules(policy),
         errors: Vec::new(),
-        changes: Vec::with_capacity(
-            Field::ALL
-                .iter()
-                .filter(|f| request.value(**f).is_some())
-                .count(),
-        ),
+        changes: Vec::with_capacity(sent.len()),
     };
     decision.check_request(request);
-    for field in Field::ALL {
+    for field in sent.iter() {
         if let Some(raw) = request.value(field) {
             decision.check_field(field, raw);
         }
@@ -207,7 +204,7 @@ impl Decision<'_, '_> {
         match &change {
             Change::Email(None) if policy.require_email() => Err(ErrorKind::EmailRequired {})?,
             Change::Email(Some(list)) => {
-                too_many(list.addresses().count(), policy.max_email_addresses())?;
+                too_many(list.count(), policy.max_email_addresses())?;
             }
             Change::Source(Some(list)) => {
                 too_many(list.networks().len(), policy.max_source_entries())?;

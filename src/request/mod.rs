@@ -10,7 +10,7 @@ pub(crate) mod query;
 pub use builder::RequestBuilder;
 
 use crate::error::{Error, ErrorKind};
-use crate::field::Field;
+use crate::field::{Field, FieldSet};
 
 /// Most parameters one request may carry.
 pub const MAX_PARAMETERS: usize = 100;
@@ -137,6 +137,9 @@ pub struct Request<'a> {
     unknown: Vec<String>,
     /// Values that could not be borrowed from the input (decoded, unescaped, built).
     own: String,
+    /// Whether a slot is bad or a duplicate, kept as they are taken so that the common
+    /// answer (none) needs no look at every slot.
+    bad_slots: bool,
 }
 
 impl Default for Request<'_> {
@@ -145,6 +148,7 @@ impl Default for Request<'_> {
             slots: [Slot::Absent; Param::COUNT],
             unknown: Vec::new(),
             own: String::new(),
+            bad_slots: false,
         }
     }
 }
@@ -258,6 +262,7 @@ impl<'a> Request<'a> {
             slots,
             unknown: self.unknown,
             own: self.own,
+            bad_slots: self.bad_slots,
         }
     }
 
@@ -278,6 +283,7 @@ impl<'a> Request<'a> {
             Slot::Absent => value,
             _ => Slot::Duplicate,
         };
+        self.bad_slots |= matches!(slot, Slot::Bad(_) | Slot::Duplicate);
     }
 
     /// Keeps a copy of `text` in the request's own buffer.
@@ -308,6 +314,14 @@ impl<'a> Request<'a> {
     #[must_use]
     pub fn value(&self, field: Field) -> Option<&str> {
         self.get(Param::Field(field))
+    }
+
+    /// The fields sent with a usable value (see [`Request::value`]).
+    pub(crate) fn sent_fields(&self) -> FieldSet {
+        Field::ALL
+            .into_iter()
+            .filter(|field| matches!(self.slots[Param::Field(*field).index()], Slot::Value(_)))
+            .collect()
     }
 
     /// The `id` parameter as sent.
@@ -374,11 +388,7 @@ impl<'a> Request<'a> {
     /// Whether parsing found any problem (see [`Request::problems`]).
     #[must_use]
     pub fn has_problems(&self) -> bool {
-        !self.unknown.is_empty()
-            || self
-                .slots
-                .iter()
-                .any(|slot| matches!(slot, Slot::Bad(_) | Slot::Duplicate))
+        self.bad_slots || !self.unknown.is_empty()
     }
 
     /// The parameters that have a usable value, in the order [`Request::to_query`]

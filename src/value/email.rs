@@ -124,6 +124,12 @@ impl EmailList {
         Ok(EmailList(out))
     }
 
+    /// How many addresses the list holds: one more than its commas (no address holds a
+    /// comma), counted without splitting.
+    pub(crate) fn count(&self) -> usize {
+        self.0.bytes().filter(|&b| b == b',').count() + 1
+    }
+
     /// The addresses, in order.
     pub fn addresses(&self) -> impl Iterator<Item = &str> {
         self.0.split(", ")
@@ -195,6 +201,19 @@ mod tests {
             }),
         );
         check("a@x.org\tb@y.org\nc@z.org", Ok("a@x.org, b@y.org, c@z.org"));
+    }
+
+    #[test]
+    fn count_is_the_number_of_addresses() {
+        for (input, count) in [
+            ("a@x.org", 1),
+            ("a@x.org b@y.org", 2),
+            ("a@x.org, A@X.ORG; b@y.org\tc@z.org", 3),
+        ] {
+            let list: EmailList = input.parse().unwrap();
+            assert_eq!(list.count(), count, "{input:?}");
+            assert_eq!(list.addresses().count(), count, "{input:?}");
+        }
     }
 
     #[test]
