@@ -81,9 +81,9 @@ impl FromStr for Language {
 }
 
 /// A language and an optional region (`fr`, `fr_fr`, `YUE-hk`) in BCP 47 case
-/// (`fr-FR`): the shape nearly every request sends, written without the general
-/// parser's case mapping, character by character. `None` for any other shape, which no
-/// grandfathered tag has.
+/// (`fr-FR`): the shape nearly every request sends, cased here byte by byte rather than
+/// by the general parser. `None` for any other shape (no grandfathered tag has this
+/// one).
 fn short_form(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let (language, region) = match bytes.len() {

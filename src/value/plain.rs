@@ -245,6 +245,24 @@ mod tests {
     const CONTROL: Result<&str, ErrorKind> = Err(ErrorKind::ControlCharacter {});
 
     #[test]
+    fn trim_is_str_trim() {
+        for (input, expected) in [
+            ("", ""),
+            ("a", "a"),
+            (" a\t", "a"),
+            ("\u{B}a\u{C}", "a"),
+            ("\u{A0}a b\u{3000}", "a b"),
+            ("\u{2028}", ""),
+            ("é", "é"),
+            ("é ", "é"),
+            ("a\u{200B}", "a\u{200B}"),
+        ] {
+            assert_eq!(trim(input), expected, "{input:?}");
+            assert_eq!(trim(input), input.trim(), "{input:?}");
+        }
+    }
+
+    #[test]
     fn plain_text_rules() {
         plain("  Dr  ", 64, Ok("Dr"));
         plain("Cafe\u{301}", 64, Ok("Café"));
