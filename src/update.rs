@@ -311,8 +311,7 @@ impl<'p> Update<'p> {
             // The stored list may be legacy: split it as a list is split, nothing more.
             let old = &self.person.email;
             let known = |address: &str| {
-                old.split(crate::value::is_email_separator)
-                    .any(|o| o.eq_ignore_ascii_case(address))
+                crate::value::list_entries(old).any(|o| o.eq_ignore_ascii_case(address))
             };
             let new: Vec<&str> = list.addresses().filter(|a| !known(a)).collect();
             if !new.is_empty() {

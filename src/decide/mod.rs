@@ -10,16 +10,12 @@ use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
 use crate::request::Request;
 use crate::update::{Accepted, Change, Update, Valid};
-use crate::value::{MAX_LIST_ENTRIES, Rules, is_email_separator};
+use crate::value::{MAX_LIST_ENTRIES, Rules, list_entries};
 
 /// How many entries the stored list of `field` holds, splitting on every list
 /// separator (which may count more entries, never fewer), up to the hard ceiling.
 fn stored_entries(person: &Person, field: Field) -> usize {
-    person
-        .text(field)
-        .unwrap_or_default()
-        .split(is_email_separator)
-        .filter(|e| !e.is_empty())
+    list_entries(person.text(field).unwrap_or_default())
         .take(MAX_LIST_ENTRIES)
         .count()
 }

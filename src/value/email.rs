@@ -18,8 +18,14 @@ pub struct EmailList(String);
 string_newtype!(EmailList);
 
 /// What separates addresses in a list: commas, semicolons and white space.
-pub(crate) fn is_separator(c: char) -> bool {
+fn is_separator(c: char) -> bool {
     c == ',' || c == ';' || c.is_whitespace()
+}
+
+/// The entries of a list as sent or stored (legacy data included): cut at every
+/// separator, empty entries skipped.
+pub(crate) fn entries(s: &str) -> impl Iterator<Item = &str> {
+    list::entries(s, is_separator)
 }
 
 /// The most characters one address may have.
@@ -39,19 +45,18 @@ fn same_address(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
-/// The addresses already in a canonical list being built: cut at `,` (no address holds
-/// one: the value was split there) with the space after it skipped.
-fn seen(out: &str) -> impl Iterator<Item = &str> {
+/// The addresses of a canonical list (whole or being built): cut at `,` (no address
+/// holds one: the value was split there) with the space after it skipped.
+fn canonical_addresses(out: &str) -> impl Iterator<Item = &str> {
     list::entries(out, |c| c == ',').map(|address| address.trim_start_matches(' '))
 }
 
 /// A plain address: a dot-atom local part of at most 64 characters (no quotes, no
 /// display name), an ASCII DNS domain with a dot whose last label is not all digits
-/// (so no IP address, dotted or bracketed), at most 254 characters in all.
-fn is_plain_address(address: &str) -> bool {
-    let Some(at) = address.bytes().rposition(|b| b == b'@') else {
-        return false;
-    };
+/// (so no IP address, dotted or bracketed), at most 254 characters in all. Gives where
+/// its domain's `@` is, or `None` when it is not plain.
+fn plain_address_at(address: &str) -> Option<usize> {
+    let at = address.bytes().rposition(|b| b == b'@')?;
     let (local, domain) = (&address[..at], &address[at + 1..]);
     let top_label = &domain[domain
         .bytes()
@@ -74,7 +79,7 @@ fn is_plain_address(address: &str) -> bool {
             };
             EmailAddress::parse_with_options(address, options).is_ok()
         };
-    domain_ok && local_ok && plain::check_length(address, MAX_ADDRESS).is_ok()
+    (domain_ok && local_ok && plain::check_length(address, MAX_ADDRESS).is_ok()).then_some(at)
 }
 
 impl EmailList {
@@ -94,13 +99,13 @@ impl EmailList {
         let mut out = String::with_capacity(s.len() + max);
         let mut count = 0;
         // Bounded: the value's length is.
-        for address in list::entries(&s, is_separator) {
-            if !is_plain_address(address) {
+        for address in entries(&s) {
+            let Some(at) = plain_address_at(address) else {
                 return Err(ErrorKind::InvalidEmail {
                     address: address.to_owned(),
                 });
-            }
-            if seen(&out).any(|seen| same_address(seen, address)) {
+            };
+            if canonical_addresses(&out).any(|seen| same_address(seen, address)) {
                 continue;
             }
             count += 1;
@@ -110,7 +115,6 @@ impl EmailList {
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            let at = address.bytes().rposition(|b| b == b'@').unwrap_or_default();
             out.push_str(&address[..at]);
             let start = out.len();
             out.push_str(&address[at..]);
@@ -132,7 +136,7 @@ impl EmailList {
 
     /// The addresses, in order.
     pub fn addresses(&self) -> impl Iterator<Item = &str> {
-        self.0.split(", ")
+        canonical_addresses(&self.0)
     }
 }
 

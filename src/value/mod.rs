@@ -38,7 +38,7 @@ pub use time_format::TimeFormat;
 pub use timezone::TimeZone;
 pub use username::Username;
 
-pub(crate) use email::{MAX_EMAILS, is_separator as is_email_separator};
+pub(crate) use email::{MAX_EMAILS, entries as list_entries};
 pub(crate) use plain::trim;
 #[cfg(fuzzing)]
 pub(crate) use public_key::fuzz_packets;

@@ -12,9 +12,21 @@ const BEGIN_PRIVATE: &str = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
 /// Where a line ends.
 const NEWLINE: Stops<1> = Stops::new(*b"\n");
 
+/// The lines of a block, each without its `\n`, and whether a line break follows it.
+/// Bounded by the block's length: each line but the last takes its line break.
+fn lines(block: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = Some(block);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let end = NEWLINE.run(text.as_bytes());
+        rest = text.get(end + 1..);
+        Some((&text[..end], rest.is_some()))
+    })
+}
+
 /// Whether one line (without its `\n`) holds a control character other than a tab, or
 /// a carriage return that is not the line's last byte before a line break.
-fn has_control(line: &str, broken: bool) -> bool {
+fn has_control((line, broken): (&str, bool)) -> bool {
     if !has_ascii_control(line.as_bytes()) {
         return false;
     }
@@ -69,30 +81,21 @@ pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
     let mut body = String::with_capacity(block.len());
     let mut checksum = None;
     let mut canonical = String::with_capacity(block.len());
-    let mut rest = Some(block);
-    // Bounded by the block's length: each line takes at least its line break.
-    while let Some(text) = rest {
-        let end = NEWLINE.run(text.as_bytes());
-        let raw = &text[..end];
-        rest = text.get(end + 1..);
-        if has_control(raw, rest.is_some()) {
+    let mut lines = lines(block);
+    while let Some(raw) = lines.next() {
+        if has_control(raw) {
             return Err(ArmorError::Malformed);
         }
-        let line = raw.trim_ascii();
+        let line = raw.0.trim_ascii();
         state = match (state, line) {
             (State::Begin, BEGIN) => State::Headers,
             (State::Begin, BEGIN_PRIVATE) => {
-                // The whole block is refused as malformed rather than private if a
-                // later line would be.
-                let mut later = rest;
-                while let Some(text) = later {
-                    let end = NEWLINE.run(text.as_bytes());
-                    later = text.get(end + 1..);
-                    if has_control(&text[..end], later.is_some()) {
-                        return Err(ArmorError::Malformed);
-                    }
-                }
-                return Err(ArmorError::PrivateBlock);
+                // Malformed rather than private if a later line would be.
+                return Err(if lines.any(has_control) {
+                    ArmorError::Malformed
+                } else {
+                    ArmorError::PrivateBlock
+                });
             }
             (State::Headers, "") => State::Body,
             (State::Headers, header) if header.contains(": ") => State::Headers,
