@@ -1,5 +1,6 @@
 //! The free-text description: plain text that may hold line breaks.
 
+use compact_str::CompactString;
 use std::borrow::Cow;
 use std::str::FromStr;
 
@@ -8,7 +9,7 @@ use crate::value::{plain, string_newtype};
 
 /// Trimmed, NFC plain text of at most 1024 characters, with line breaks as LF.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Description(String);
+pub struct Description(CompactString);
 
 string_newtype!(Description);
 
@@ -37,7 +38,7 @@ impl FromStr for Description {
         plain::check_characters(&s, |c| c == '\n')?;
         plain::check_length(&s, Description::MAX)?;
         plain::check_marks(&s, plain::MAX_MARKS)?;
-        Ok(Description(s.into_owned()))
+        Ok(Description(CompactString::from(s)))
     }
 }
 

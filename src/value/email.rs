@@ -1,5 +1,6 @@
 //! The email field: one or more plain addresses.
 
+use compact_str::CompactString;
 use std::str::FromStr;
 
 use email_address::{EmailAddress, Options};
@@ -13,7 +14,7 @@ pub(crate) const MAX_EMAILS: usize = 10;
 /// One or more plain email addresses in NFC, canonically joined by `, `, each domain
 /// in lower case, duplicates dropped keeping the first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EmailList(String);
+pub struct EmailList(CompactString);
 
 string_newtype!(EmailList);
 
@@ -95,8 +96,11 @@ impl EmailList {
         plain::check_raw_length(s, max * (MAX_ADDRESS + 2))?;
         let s = plain::nfc(s);
         plain::check_characters(&s, char::is_whitespace)?;
-        // `, ` is at most one byte longer than the separator it replaces.
-        let mut out = String::with_capacity(s.len() + max);
+        // Room for the canonical list, so that it is allocated once (or kept inline): an
+        // address is at least 5 bytes (`a@b.c`) with a separator after all but the last,
+        // so there are at most (len + 1) / 6 addresses, and each `, ` is at most one byte
+        // longer than the separator it replaces.
+        let mut out = CompactString::with_capacity(s.len() + (s.len() + 1) / 6);
         let mut count = 0;
         // Bounded: the value's length is.
         for address in entries(&s) {

@@ -1,5 +1,6 @@
 //! The extension dialled by name.
 
+use compact_str::CompactString;
 use std::str::FromStr;
 
 use crate::error::ErrorKind;
@@ -7,7 +8,7 @@ use crate::value::string_newtype;
 
 /// 1–16 ASCII digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Extension(String);
+pub struct Extension(CompactString);
 
 string_newtype!(Extension);
 
@@ -24,7 +25,7 @@ impl FromStr for Extension {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
         if s.len() <= Extension::MAX_DIGITS && s.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Extension(s.to_owned()))
+            Ok(Extension(CompactString::new(s)))
         } else {
             Err(ErrorKind::InvalidExtension {
                 max_digits: Extension::MAX_DIGITS,

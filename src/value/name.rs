@@ -1,5 +1,6 @@
 //! A person's forename or surname.
 
+use compact_str::CompactString;
 use std::str::FromStr;
 
 use crate::error::ErrorKind;
@@ -9,7 +10,7 @@ use crate::value::string_newtype;
 /// Plain text of at most 64 characters holding only letters, combining marks (at most 4
 /// on one letter), spaces and `'` `’` `-` `.` `,`, with at least one letter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PersonName(String);
+pub struct PersonName(CompactString);
 
 string_newtype!(PersonName);
 

@@ -1,5 +1,6 @@
 //! Telephone, mobile and fax numbers.
 
+use compact_str::CompactString;
 use std::str::FromStr;
 
 use crate::error::ErrorKind;
@@ -11,7 +12,7 @@ use crate::value::string_newtype;
 /// trunk prefix written `(0)` after a `+` country code: `+44 (0)20 7946 0000` is
 /// `+442079460000`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PhoneNumber(String);
+pub struct PhoneNumber(CompactString);
 
 string_newtype!(PhoneNumber);
 
@@ -47,9 +48,12 @@ impl FromStr for PhoneNumber {
         if !starts || !ends {
             return Err(invalid);
         }
-        let mut out = String::with_capacity(Self::MAX_DIGITS + 1);
+        // The canonical number is short and ASCII: written on the stack, kept inline.
+        let mut out = [0u8; Self::MAX_DIGITS + 1];
+        let mut len = 0;
         if plus {
-            out.push('+');
+            out[0] = b'+';
+            len = 1;
         }
         let mut digits = 0;
         let mut trunk_dropped = false;
@@ -69,7 +73,8 @@ impl FromStr for PhoneNumber {
                     if digits > Self::MAX_DIGITS {
                         return Err(invalid);
                     }
-                    out.push(char::from(b));
+                    out[len] = b;
+                    len += 1;
                 }
                 b' ' | b'-' | b'.' | b'(' | b')' => {}
                 _ => return Err(invalid),
@@ -79,7 +84,9 @@ impl FromStr for PhoneNumber {
         if digits < Self::MIN_DIGITS {
             return Err(invalid);
         }
-        Ok(PhoneNumber(out))
+        // ASCII digits and `+`: always UTF-8.
+        let text = std::str::from_utf8(&out[..len]).map_err(|_| invalid)?;
+        Ok(PhoneNumber(CompactString::new(text)))
     }
 }
 

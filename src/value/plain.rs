@@ -6,6 +6,7 @@
 //! Every property comes from `icu_properties`, which carries Unicode's own tables (the
 //! README names the Unicode version), never from a hand-written list.
 
+use compact_str::CompactString;
 use std::borrow::Cow;
 
 use icu_properties::props::{
@@ -193,14 +194,14 @@ pub(crate) fn check_length(s: &str, max: usize) -> Result<(), ErrorKind> {
 /// Trims, refuses an empty value, bounds its raw length, normalizes to NFC and checks
 /// plain text of at most `max` characters and `marks` combining marks per base.
 /// Returns the canonical text.
-pub(crate) fn plain_text(s: &str, max: usize, marks: usize) -> Result<String, ErrorKind> {
+pub(crate) fn plain_text(s: &str, max: usize, marks: usize) -> Result<CompactString, ErrorKind> {
     let s = non_empty(s)?;
     check_raw_length(s, max)?;
     let s = nfc(s);
     check_characters(&s, |_| false)?;
     check_length(&s, max)?;
     check_marks(&s, marks)?;
-    Ok(s.into_owned())
+    Ok(CompactString::from(s))
 }
 
 /// The value trimmed of surrounding white space (`str::trim`, Unicode's
@@ -236,7 +237,7 @@ mod tests {
     fn plain(input: &str, max: usize, expected: Result<&str, ErrorKind>) {
         assert_eq!(
             plain_text(input, max, MAX_MARKS),
-            expected.map(str::to_owned),
+            expected.map(CompactString::from),
             "{input:?}"
         );
     }

@@ -1,5 +1,6 @@
 //! The source IP allow-list.
 
+use compact_str::CompactString;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
@@ -152,7 +153,7 @@ fn unmapped(network: IpNetwork) -> IpNetwork {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceList {
     networks: Vec<IpNetwork>,
-    text: String,
+    text: CompactString,
 }
 
 impl SourceList {
@@ -197,7 +198,10 @@ impl SourceList {
             }
             push_network(&mut text, *network);
         }
-        Ok(SourceList { networks, text })
+        Ok(SourceList {
+            networks,
+            text: CompactString::from(text),
+        })
     }
 
     /// The canonical list.

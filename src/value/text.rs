@@ -1,5 +1,6 @@
 //! Single-line plain text with a length limit: `title` and `company`.
 
+use compact_str::CompactString;
 use std::fmt;
 use std::str::FromStr;
 
@@ -8,7 +9,7 @@ use crate::value::plain;
 
 /// Trimmed, NFC plain text of at most `MAX` characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Text<const MAX: usize>(String);
+pub struct Text<const MAX: usize>(CompactString);
 
 /// A person's title (at most 64 characters).
 pub type Title = Text<64>;

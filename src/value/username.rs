@@ -1,5 +1,6 @@
 //! The username a person signs in with.
 
+use compact_str::CompactString;
 use std::str::FromStr;
 
 use crate::error::ErrorKind;
@@ -7,7 +8,7 @@ use crate::value::string_newtype;
 
 /// 1–128 ASCII characters from `A–Z a–z 0–9 . _ - @ +`, first and last a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Username(String);
+pub struct Username(CompactString);
 
 string_newtype!(Username);
 
@@ -32,7 +33,7 @@ impl FromStr for Username {
         let ends =
             bytes[0].is_ascii_alphanumeric() && bytes[bytes.len() - 1].is_ascii_alphanumeric();
         if ends && bytes.iter().all(inner) {
-            Ok(Username(s.to_owned()))
+            Ok(Username(CompactString::new(s)))
         } else {
             Err(ErrorKind::InvalidUsername { max: Username::MAX })
         }
