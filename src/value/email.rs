@@ -67,12 +67,12 @@ fn plain_address_at(address: &str) -> Option<usize> {
         && domain.contains('.')
         && !domain.starts_with('[')
         && !top_label.bytes().all(|b| b.is_ascii_digit())
-        && EmailAddress::is_valid_domain(domain);
+        && (ascii_domain(domain.as_bytes()) || EmailAddress::is_valid_domain(domain));
     // email_address bounds the local part in bytes; ours is in characters.
     let local_ok = !local.starts_with('"')
         && plain::check_length(local, MAX_LOCAL_PART).is_ok()
         && if local.len() <= MAX_LOCAL_PART {
-            EmailAddress::is_valid_local_part(local)
+            ascii_local_part(local.as_bytes()) || EmailAddress::is_valid_local_part(local)
         } else {
             let options = Options {
                 allow_long_local_parts: true,
@@ -81,6 +81,44 @@ fn plain_address_at(address: &str) -> Option<usize> {
             EmailAddress::parse_with_options(address, options).is_ok()
         };
     (domain_ok && local_ok && plain::check_length(address, MAX_ADDRESS).is_ok()).then_some(at)
+}
+
+/// RFC 5322 `atext` in ASCII: letters, digits and these symbols.
+const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
+
+/// Whether a byte is ASCII `atext`.
+fn is_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || ATEXT_SYMBOLS.contains(&b)
+}
+
+/// An ASCII dot-atom local part (`atext` runs joined by single dots) of at most 64
+/// bytes: on ASCII, exactly what `EmailAddress::is_valid_local_part` accepts but for the
+/// quoted form, which we refuse anyway (a property test holds the two equal). The crate
+/// still judges everything this refuses.
+fn ascii_local_part(local: &[u8]) -> bool {
+    local.len() <= MAX_LOCAL_PART
+        && dot_separated(local, |label| label.iter().all(|&b| is_atext(b)))
+}
+
+/// An ASCII domain of labels of 1–63 `atext` bytes that start and end with a letter or
+/// digit, at most 254 bytes: on ASCII, exactly what `EmailAddress::is_valid_domain`
+/// accepts but for the bracketed literal, which we refuse anyway (a property test holds
+/// the two equal). The crate still judges everything this refuses.
+fn ascii_domain(domain: &[u8]) -> bool {
+    const MAX_DOMAIN: usize = 254;
+    const MAX_LABEL: usize = 63;
+    domain.len() <= MAX_DOMAIN
+        && dot_separated(domain, |label| {
+            label.len() <= MAX_LABEL
+                && label.first().is_some_and(u8::is_ascii_alphanumeric)
+                && label.last().is_some_and(u8::is_ascii_alphanumeric)
+                && label.iter().all(|&b| is_atext(b))
+        })
+}
+
+/// Whether every `.`-separated label of `s` is non-empty and passes `label`.
+fn dot_separated(s: &[u8], label: impl Fn(&[u8]) -> bool) -> bool {
+    s.split(|&b| b == b'.').all(|l| !l.is_empty() && label(l))
 }
 
 impl EmailList {
@@ -249,5 +287,71 @@ mod tests {
             .join(",");
         check(&eleven, Err(ErrorKind::TooManyEntries { max: 10 }));
         check("a@x.org\u{200B}", Err(ErrorKind::InvisibleCharacter {}));
+    }
+
+    /// What `email_address` accepts as a local part, but for the quoted form.
+    fn crate_local_part(part: &str) -> bool {
+        !part.starts_with('"') && EmailAddress::is_valid_local_part(part)
+    }
+
+    /// What `email_address` accepts as a domain, but for the bracketed literal.
+    fn crate_domain(part: &str) -> bool {
+        !part.starts_with('[') && EmailAddress::is_valid_domain(part)
+    }
+
+    #[test]
+    fn ascii_parts_as_email_address() {
+        // (part, as a local part, as a domain): each also as email_address judges it.
+        for (part, local, domain) in [
+            ("first.last+tag", true, true),
+            ("mail.example.co.uk", true, true),
+            ("a", true, true),
+            (".a", false, false),
+            ("a.", false, false),
+            ("a..b", false, false),
+            ("a-b.c", true, true),
+            ("-a.b", true, false),
+            ("a-.b", true, false),
+            ("a_b.c", true, true),
+            ("a!b.c", true, true),
+            ("a b", false, false),
+            ("a\"b", false, false),
+            ("\"ab\"", false, false),
+            ("", false, false),
+            ("a(b)", false, false),
+            ("[192.0.2.1]", false, false),
+            ("a@b", false, false),
+        ] {
+            let bytes = part.as_bytes();
+            assert_eq!(ascii_local_part(bytes), local, "local {part:?}");
+            assert_eq!(crate_local_part(part), local, "local {part:?}");
+            assert_eq!(ascii_domain(bytes), domain, "domain {part:?}");
+            assert_eq!(crate_domain(part), domain, "domain {part:?}");
+        }
+        for (part, max) in [("a", MAX_LOCAL_PART), ("a", 63), ("a.", 254)] {
+            for len in [max, max + 1] {
+                let long = part.repeat(len / part.len() + 1)[..len].to_owned();
+                assert_eq!(ascii_local_part(long.as_bytes()), crate_local_part(&long));
+                assert_eq!(ascii_domain(long.as_bytes()), crate_domain(&long));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// On ASCII, the one-pass checks agree with `email_address` both ways, so an
+        /// address is judged the same whichever answers.
+        #[test]
+        fn ascii_checks_are_email_address(part in "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\"()\\\\\\[\\]@ -]{0,70}") {
+            proptest::prop_assert_eq!(ascii_local_part(part.as_bytes()), crate_local_part(&part));
+            proptest::prop_assert_eq!(ascii_domain(part.as_bytes()), crate_domain(&part));
+        }
+
+        /// The same on dotted labels, most of them valid, some empty or with a `-` or
+        /// `+` at an end.
+        #[test]
+        fn ascii_checks_on_labels(part in "[a-z0-9_+-]{0,5}(\\.[a-zA-Z0-9_+-]{0,5}){0,4}") {
+            proptest::prop_assert_eq!(ascii_local_part(part.as_bytes()), crate_local_part(&part));
+            proptest::prop_assert_eq!(ascii_domain(part.as_bytes()), crate_domain(&part));
+        }
     }
 }
