@@ -268,6 +268,8 @@ impl<'a> Request<'a> {
 
     /// Takes one parameter, known or unknown (by its key, see [`key_of`]); `value` is a
     /// value or a bad one.
+    // Inlined: it runs once per pair, and its arguments then need not be moved.
+    #[inline]
     pub(crate) fn accept(&mut self, param: Result<Param, String>, value: Slot<'a>) {
         let param = match param {
             Ok(param) => param,
