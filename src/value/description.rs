@@ -1,8 +1,9 @@
 //! The free-text description: plain text that may hold line breaks.
 
-use compact_str::CompactString;
 use std::borrow::Cow;
 use std::str::FromStr;
+
+use compact_str::CompactString;
 
 use crate::error::ErrorKind;
 use crate::value::{plain, string_newtype};

@@ -1,7 +1,8 @@
 //! A person's forename or surname.
 
-use compact_str::CompactString;
 use std::str::FromStr;
+
+use compact_str::CompactString;
 
 use crate::error::ErrorKind;
 use crate::value::plain::{self, is_letter, is_mark};

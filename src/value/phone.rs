@@ -1,7 +1,8 @@
 //! Telephone, mobile and fax numbers.
 
-use compact_str::CompactString;
 use std::str::FromStr;
+
+use compact_str::CompactString;
 
 use crate::error::ErrorKind;
 use crate::value::string_newtype;

@@ -6,9 +6,9 @@
 //! Every property comes from `icu_properties`, which carries Unicode's own tables (the
 //! README names the Unicode version), never from a hand-written list.
 
-use compact_str::CompactString;
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use icu_properties::props::{
     BidiControl, CanonicalCombiningClass, DefaultIgnorableCodePoint, Emoji, GeneralCategory,
     GeneralCategoryGroup, JoiningType,

@@ -1,9 +1,9 @@
 //! The source IP allow-list.
 
-use compact_str::CompactString;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
+use compact_str::CompactString;
 use ipnetwork::IpNetwork;
 
 use crate::error::ErrorKind;

@@ -1,8 +1,9 @@
 //! Single-line plain text with a length limit: `title` and `company`.
 
-use compact_str::CompactString;
 use std::fmt;
 use std::str::FromStr;
+
+use compact_str::CompactString;
 
 use crate::error::ErrorKind;
 use crate::value::plain;
