@@ -159,7 +159,7 @@ impl<'a> Request<'a> {
     /// # Errors
     /// `request_too_large` (key `""`) past [`MAX_REQUEST_BYTES`] or [`MAX_PARAMETERS`].
     pub fn from_query(input: &'a str) -> Result<Request<'a>, Error> {
-        Request::from_query_bytes(input.as_bytes())
+        Request::read_query(input.as_bytes(), Some(input))
     }
 
     /// Parses a query string given as bytes, as it arrives from the network; names and
@@ -168,11 +168,15 @@ impl<'a> Request<'a> {
     /// # Errors
     /// As [`Request::from_query`].
     pub fn from_query_bytes(input: &'a [u8]) -> Result<Request<'a>, Error> {
+        Request::read_query(input, std::str::from_utf8(input).ok())
+    }
+
+    /// Reads a query string; `whole` is the input as text when it is UTF-8 as a whole
+    /// (then no piece of it needs a check of its own).
+    fn read_query(input: &'a [u8], whole: Option<&'a str>) -> Result<Request<'a>, Error> {
         check_size(input.len())?;
         let mut request = Request::default();
         let mut scratch = Vec::new();
-        // Valid as a whole, the input needs no check piece by piece.
-        let whole = std::str::from_utf8(input).ok();
         let piece = |range: std::ops::Range<usize>| match whole {
             Some(text) => text.get(range),
             None => std::str::from_utf8(&input[range]).ok(),
