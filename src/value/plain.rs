@@ -206,11 +206,10 @@ pub(crate) fn plain_text(s: &str, max: usize, marks: usize) -> Result<CompactStr
 
 /// The value trimmed of surrounding white space (`str::trim`, Unicode's
 /// `White_Space`). Most values neither start nor end with it: when both end bytes are
-/// ASCII and not white space, the value is returned as it is, without decoding a
-/// character from either end.
+/// printable ASCII (`!` to `~`, none of them white space), the value is returned as it
+/// is, without decoding a character from either end.
 pub(crate) fn trim(s: &str) -> &str {
-    let plain_end =
-        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    let plain_end = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
     let bytes = s.as_bytes();
     if plain_end(bytes.first()) && plain_end(bytes.last()) {
         s
@@ -257,9 +256,23 @@ mod tests {
             ("é", "é"),
             ("é ", "é"),
             ("a\u{200B}", "a\u{200B}"),
+            ("\u{1F}a\u{7F}", "\u{1F}a\u{7F}"),
+            ("~a!", "~a!"),
+            ("\u{85}a\r\n", "a"),
         ] {
             assert_eq!(trim(input), expected, "{input:?}");
             assert_eq!(trim(input), input.trim(), "{input:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// On any ends (ASCII controls and white space, Unicode white space, letters),
+        /// the fast path and `str::trim` agree.
+        #[test]
+        fn trim_as_str_trim(
+            s in "[\\x00-\\x7f\u{85}\u{A0}\u{2028}\u{3000}é]{0,3}[a-z ]{0,3}[\\x00-\\x7f\u{85}\u{A0}\u{3000}é]{0,3}"
+        ) {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
         }
     }
 
