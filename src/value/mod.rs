@@ -144,7 +144,7 @@ pub(crate) fn parse_id(s: &str) -> Option<u64> {
     (1..=i64::MAX.unsigned_abs()).contains(&id).then_some(id)
 }
 
-/// Implements `Display` and `as_str` for a newtype over a canonical `String`.
+/// Implements `Display` and `as_str` for a newtype over its canonical text.
 macro_rules! string_newtype {
     ($type:ty) => {
         impl $type {
