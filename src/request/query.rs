@@ -46,7 +46,7 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
                 // encoded value, such as an armored key, is then one run).
                 let rest = &input[pos..];
                 pos += match (eq.is_some(), encoded[1]) {
-                    (false, _) => IN_NAME.short_run(rest),
+                    (false, _) => IN_NAME.low_run(rest),
                     (true, false) => IN_VALUE.run(rest),
                     (true, true) => SEPARATORS.run(rest),
                 };
