@@ -203,9 +203,15 @@ impl FieldSet {
         self.0 == 0
     }
 
-    /// The fields in the set, in alphabetical order.
+    /// The fields in the set, in alphabetical order: one step per field in the set,
+    /// lowest bit first.
     pub fn iter(self) -> impl Iterator<Item = Field> {
-        Field::ALL.into_iter().filter(move |f| self.contains(*f))
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let field = Field::ALL.get(bits.trailing_zeros() as usize).copied()?;
+            bits &= bits - 1;
+            Some(field)
+        })
     }
 }
 
@@ -262,5 +268,28 @@ impl<'de> Deserialize<'de> for FieldSet {
             }
         }
         deserializer.deserialize_seq(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_iterate_in_alphabetical_order() {
+        for (set, expected) in [
+            (FieldSet::EMPTY, &[][..]),
+            (FieldSet::from([Field::Username]), &[Field::Username]),
+            (FieldSet::from([Field::Company]), &[Field::Company]),
+            (
+                FieldSet::from([Field::Title, Field::Company, Field::Email]),
+                &[Field::Company, Field::Email, Field::Title],
+            ),
+        ] {
+            assert_eq!(set.iter().collect::<Vec<_>>(), expected);
+            assert_eq!(set.len(), expected.len());
+        }
+        let all: FieldSet = Field::ALL.into_iter().collect();
+        assert_eq!(all.iter().collect::<Vec<_>>(), Field::ALL);
     }
 }
