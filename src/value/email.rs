@@ -88,26 +88,34 @@ fn general_address_at(address: &str) -> Option<usize> {
     (domain_ok && local_ok && plain::check_length(address, MAX_ADDRESS).is_ok()).then_some(at)
 }
 
-/// Whether each ASCII byte is RFC 5322 `atext`: a letter, a digit or one of
-/// ``!#$%&'*+-/=?^_`{|}~``.
-const ATEXT: [bool; 128] = {
-    let mut table = [false; 128];
+/// What a byte may be in a plain ASCII address, one bit each.
+const ATEXT: u8 = 1; // RFC 5322 `atext`: a letter, a digit or one of ``!#$%&'*+-/=?^_`{|}~``
+const LET_DIG: u8 = 2; // a letter or a digit
+const DIGIT: u8 = 4;
+
+/// The classes of every byte (none for `.`, `@` and anything not ASCII).
+const CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b: u8 = 0;
     while b < 128 {
-        table[b as usize] = b.is_ascii_alphanumeric();
+        if b.is_ascii_digit() {
+            table[b as usize] = ATEXT | LET_DIG | DIGIT;
+        } else if b.is_ascii_alphabetic() {
+            table[b as usize] = ATEXT | LET_DIG;
+        }
         b += 1;
     }
     let symbols = b"!#$%&'*+-/=?^_`{|}~";
     let mut i = 0;
     while i < symbols.len() {
-        table[symbols[i] as usize] = true;
+        table[symbols[i] as usize] = ATEXT;
         i += 1;
     }
     table
 };
 
-fn is_atext(b: u8) -> bool {
-    ATEXT.get(usize::from(b)).copied().unwrap_or(false)
+fn class(b: u8) -> u8 {
+    CLASSES[usize::from(b)]
 }
 
 /// The most bytes a domain label may have (RFC 1035).
@@ -123,43 +131,51 @@ fn ascii_address_at(address: &[u8]) -> Option<usize> {
     if address.len() > MAX_ADDRESS {
         return None;
     }
-    // A second `@` is not `atext`, so where this accepts, the first is the last.
-    let at = address.iter().position(|&b| b == b'@')?;
-    let (local, domain) = (&address[..at], &address[at + 1..]);
-    if local.len() > MAX_LOCAL_PART {
-        return None;
-    }
-    // A dot at the start, at the end or after another is an empty atom.
+    // The local part, up to the `@`: a dot at the start, after another or at the end is
+    // an empty atom. A second `@` is not `atext`, so the first is the last.
     let mut after_dot = true;
-    for &b in local {
+    let mut at = None;
+    for (i, &b) in address.iter().enumerate().take(MAX_LOCAL_PART + 1) {
+        if b == b'@' {
+            at = Some(i);
+            break;
+        }
         let dot = b == b'.';
-        if (dot && after_dot) || !(dot || is_atext(b)) {
+        if (dot && after_dot) || !(dot || class(b) & ATEXT != 0) {
             return None;
         }
         after_dot = dot;
     }
-    if after_dot {
-        return None;
-    }
-    let (mut labels, mut length, mut digits, mut last) = (1, 0, true, b'.');
-    for &b in domain {
+    let at = at.filter(|_| !after_dot)?;
+    // The domain, label by label: `last` is the byte before, a dot at the start.
+    let (mut labels, mut length, mut digits, mut last) = (1, 0, true, 0);
+    for &b in &address[at + 1..] {
         if b == b'.' {
             // The label before ends with a letter or digit (so it is not empty).
-            if !last.is_ascii_alphanumeric() {
+            if last & LET_DIG == 0 {
                 return None;
             }
-            (labels, length, digits) = (labels + 1, 0, true);
-        } else {
-            length += 1;
-            let starts_well = length > 1 || b.is_ascii_alphanumeric();
-            if !is_atext(b) || !starts_well || length > MAX_LABEL {
-                return None;
-            }
-            digits &= b.is_ascii_digit();
+            (labels, length, digits, last) = (labels + 1, 0, true, 0);
+            continue;
         }
-        last = b;
+        let this = class(b);
+        length += 1;
+        let starts_well = length > 1 || this & LET_DIG != 0;
+        if this & ATEXT == 0 || !starts_well || length > MAX_LABEL {
+            return None;
+        }
+        digits &= this & DIGIT != 0;
+        last = this;
     }
-    (labels >= 2 && last.is_ascii_alphanumeric() && !digits).then_some(at)
+    (labels >= 2 && last & LET_DIG != 0 && !digits).then_some(at)
+}
+
+/// A plain address with its `@` at `at` in canonical form: the domain in lower case (it
+/// is ASCII), the local part as it is.
+fn canonical(address: &str, at: usize) -> CompactString {
+    let mut out = CompactString::new(address);
+    out[at..].make_ascii_lowercase();
+    out
 }
 
 impl EmailList {
@@ -171,6 +187,11 @@ impl EmailList {
     /// `too_many_entries`, `invalid_email` (naming the first bad address).
     pub fn parse(s: &str, max: usize) -> Result<EmailList, ErrorKind> {
         let s = plain::non_empty(s)?;
+        // The common value: one plain ASCII address. Its bytes are `atext`, dots and one
+        // `@` (no separator, no control, NFC as ASCII is), so it is its own list.
+        if let Some(at) = ascii_address_at(s.as_bytes()).filter(|_| max > 0) {
+            return Ok(EmailList(canonical(s, at)));
+        }
         // An address and a separator of two characters, for each address allowed.
         plain::check_raw_length(s, max * (MAX_ADDRESS + 2))?;
         let s = plain::nfc(s);
@@ -198,10 +219,7 @@ impl EmailList {
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            out.push_str(&address[..at]);
-            let start = out.len();
-            out.push_str(&address[at..]);
-            out[start..].make_ascii_lowercase();
+            out.push_str(&canonical(address, at));
         }
         if out.is_empty() {
             return Err(ErrorKind::InvalidEmail {
