@@ -183,6 +183,10 @@ impl std::fmt::Debug for HashPassword<'_> {
     }
 }
 
+/// The changes of one update: a self-service request changes a few fields, which are
+/// kept inline rather than in an allocation of their own.
+pub(crate) type Changes = smallvec::SmallVec<[Change; 4]>;
+
 /// The changes a request makes to a stored person, checked and in canonical form.
 ///
 /// Only [`crate::decide`] makes one. It can be inspected; to carry it out you need a
@@ -191,7 +195,7 @@ impl std::fmt::Debug for HashPassword<'_> {
 pub struct Update<'p> {
     person: Cow<'p, Person>,
     /// One per changed field, in field order.
-    changes: Vec<Change>,
+    changes: Changes,
 }
 
 /// A stored value, as a column holds it: text, or the role's id.
@@ -217,7 +221,7 @@ pub struct Write<'u> {
 }
 
 impl<'p> Update<'p> {
-    pub(crate) fn new(person: &'p Person, changes: Vec<Change>) -> Update<'p> {
+    pub(crate) fn new(person: &'p Person, changes: Changes) -> Update<'p> {
         Update {
             person: Cow::Borrowed(person),
             changes,

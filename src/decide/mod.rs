@@ -9,7 +9,7 @@ use crate::field::Field;
 use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
 use crate::request::Request;
-use crate::update::{Accepted, Change, Update, Valid};
+use crate::update::{Accepted, Change, Changes, Update, Valid};
 use crate::value::{MAX_LIST_ENTRIES, Rules, list_entries};
 
 /// How many entries the stored list of `field` holds, splitting on every list
@@ -56,7 +56,7 @@ pub fn decide<'p>(
         policy,
         rules: rules(policy),
         errors: Vec::new(),
-        changes: Vec::with_capacity(sent.len()),
+        changes: Changes::with_capacity(sent.len()),
     };
     decision.check_request(request);
     for field in sent.iter() {
@@ -88,7 +88,7 @@ struct Decision<'p, 'c> {
     policy: &'c Policy,
     rules: Rules,
     errors: Vec<Error>,
-    changes: Vec<Change>,
+    changes: Changes,
 }
 
 impl Decision<'_, '_> {
