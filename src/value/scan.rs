@@ -1,5 +1,5 @@
-//! Scans of bytes eight at a time (SWAR: a `u64` as eight lanes), for the long inputs
-//! a request may carry: an armored key, a long description.
+//! Scans of bytes eight at a time (SWAR: a `u64` as eight lanes): for the long inputs
+//! a request may carry (an armored key, a long description) and for parameter names.
 
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
@@ -68,10 +68,7 @@ impl<const N: usize> Stops<N> {
             }
             done = lane + 1;
         }
-        done + bytes[done..]
-            .iter()
-            .position(|b| self.table[usize::from(*b)])
-            .unwrap_or(bytes.len() - done)
+        done + self.byte_run(&bytes[done..])
     }
 
     /// How many bytes at the start of `bytes` are not stops: eight bytes a step, the
@@ -91,11 +88,16 @@ impl<const N: usize> Stops<N> {
             }
             done += 8;
         }
-        done + chunks
-            .remainder()
+        done + self.byte_run(chunks.remainder())
+    }
+
+    /// How many bytes at the start of `bytes` are not stops, a byte at a time: the
+    /// last few of a scan.
+    fn byte_run(&self, bytes: &[u8]) -> usize {
+        bytes
             .iter()
             .position(|b| self.table[usize::from(*b)])
-            .unwrap_or(bytes.len() - done)
+            .unwrap_or(bytes.len())
     }
 }
 
