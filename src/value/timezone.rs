@@ -3,9 +3,28 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono_tz::Tz;
+use chrono_tz::{TZ_VARIANTS, Tz};
 
 use crate::error::ErrorKind;
+
+mod fold;
+
+include!(concat!(env!("OUT_DIR"), "/zone_slots.rs"));
+
+/// The zone named `name` in any case, from the table the build script laid out: a hash
+/// of a few instructions a word, where `chrono-tz`'s own look-up hashes with `SipHash`.
+fn find(name: &str) -> Option<Tz> {
+    let mut slot = fold::slot(name.as_bytes());
+    for _ in 0..MAX_PROBES {
+        // An empty slot holds `u16::MAX`, past every index: the name is not a zone.
+        let zone = *TZ_VARIANTS.get(usize::from(ZONE_SLOTS[slot]))?;
+        if zone.name().eq_ignore_ascii_case(name) {
+            return Some(zone);
+        }
+        slot = (slot + 1) % fold::SLOTS;
+    }
+    None
+}
 
 /// An IANA time zone known to `chrono-tz`, in the zone's own spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,9 +59,11 @@ impl FromStr for TimeZone {
     /// `empty_value`, `unknown_time_zone`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        Tz::from_str_insensitive(s)
+        // `chrono-tz` has the last word on a name the table does not hold.
+        find(s)
+            .or_else(|| Tz::from_str_insensitive(s).ok())
             .map(TimeZone)
-            .map_err(|_| ErrorKind::UnknownTimeZone {})
+            .ok_or(ErrorKind::UnknownTimeZone {})
     }
 }
 
@@ -69,6 +90,59 @@ mod tests {
         ] {
             let got = input.parse::<TimeZone>().ok();
             assert_eq!(got.as_ref().map(TimeZone::as_str), expected, "{input:?}");
+        }
+    }
+
+    /// The table holds every zone `chrono-tz` knows, in any case, so that its fall-back
+    /// is only ever asked about names that are not zones.
+    #[test]
+    fn table_holds_every_zone() {
+        for zone in TZ_VARIANTS {
+            let name = zone.name();
+            for spelling in [
+                name.to_owned(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+            ] {
+                assert_eq!(find(&spelling), Some(zone), "{spelling:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_misses() {
+        for name in [
+            "",
+            "Europe/Londn",
+            "Europe/London ",
+            "London",
+            "Europe_London",
+            "UTC0",
+        ] {
+            assert_eq!(find(name), None, "{name:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A zone's name with its case flipped and a byte or two changed: the table
+        /// answers as `chrono-tz` does.
+        #[test]
+        fn table_agrees_with_chrono_tz(
+            zone in proptest::sample::select(&TZ_VARIANTS[..]),
+            flips in proptest::collection::vec(proptest::bool::ANY, 40),
+            edit in proptest::option::of((0usize..40, proptest::char::range('+', 'z'))),
+        ) {
+            let mut name: String = zone
+                .name()
+                .chars()
+                .zip(flips.iter().chain(std::iter::repeat(&false)))
+                .map(|(c, flip)| if *flip { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                .collect();
+            if let Some((at, c)) = edit {
+                let at = at.min(name.len());
+                name.insert(at, c);
+            }
+            proptest::prop_assert_eq!(find(&name), Tz::from_str_insensitive(&name).ok());
         }
     }
 }
