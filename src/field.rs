@@ -191,6 +191,11 @@ impl FieldSet {
         *self = self.with(field);
     }
 
+    /// Takes `field` out.
+    pub fn remove(&mut self, field: Field) {
+        self.0 &= !field.bit();
+    }
+
     /// How many fields the set holds.
     #[must_use]
     pub const fn len(self) -> usize {

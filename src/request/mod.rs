@@ -140,6 +140,8 @@ pub struct Request<'a> {
     /// Whether a slot is bad or a duplicate, kept as they are taken so that the common
     /// answer (none) needs no look at every slot.
     bad_slots: bool,
+    /// The fields whose slot holds a value, kept as they are taken for the same reason.
+    sent: FieldSet,
 }
 
 impl Default for Request<'_> {
@@ -149,6 +151,7 @@ impl Default for Request<'_> {
             unknown: Vec::new(),
             own: String::new(),
             bad_slots: false,
+            sent: FieldSet::EMPTY,
         }
     }
 }
@@ -267,6 +270,7 @@ impl<'a> Request<'a> {
             unknown: self.unknown,
             own: self.own,
             bad_slots: self.bad_slots,
+            sent: self.sent,
         }
     }
 
@@ -289,7 +293,15 @@ impl<'a> Request<'a> {
             Slot::Absent => value,
             _ => Slot::Duplicate,
         };
-        self.bad_slots |= matches!(slot, Slot::Bad(_) | Slot::Duplicate);
+        let bad = matches!(slot, Slot::Bad(_) | Slot::Duplicate);
+        self.bad_slots |= bad;
+        if let Param::Field(field) = param {
+            if bad {
+                self.sent.remove(field);
+            } else {
+                self.sent.insert(field);
+            }
+        }
     }
 
     /// Keeps a copy of `text` in the request's own buffer.
@@ -306,6 +318,9 @@ impl<'a> Request<'a> {
 
     pub(crate) fn set(&mut self, param: Param, value: &str) {
         self.slots[param.index()] = Slot::Value(self.own_text(value));
+        if let Param::Field(field) = param {
+            self.sent.insert(field);
+        }
     }
 
     fn get(&self, param: Param) -> Option<&str> {
@@ -324,10 +339,7 @@ impl<'a> Request<'a> {
 
     /// The fields sent with a usable value (see [`Request::value`]).
     pub(crate) fn sent_fields(&self) -> FieldSet {
-        Field::ALL
-            .into_iter()
-            .filter(|field| matches!(self.slots[Param::Field(*field).index()], Slot::Value(_)))
-            .collect()
+        self.sent
     }
 
     /// The `id` parameter as sent.
@@ -514,5 +526,45 @@ impl fmt::Debug for Request<'_> {
             map.entry(name, &"(unknown)");
         }
         map.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fields kept as sent are those whose slot holds a usable value, however the
+    /// request was made.
+    #[track_caller]
+    fn sends(request: &Request<'_>, expected: &[Field]) {
+        let from_slots: FieldSet = Field::ALL
+            .into_iter()
+            .filter(|field| request.value(*field).is_some())
+            .collect();
+        assert_eq!(
+            request.sent_fields(),
+            expected.iter().copied().collect::<FieldSet>()
+        );
+        assert_eq!(request.sent_fields(), from_slots);
+    }
+
+    #[test]
+    fn sent_fields() {
+        use Field::{Email, Surname, Title};
+        let query = |input| Request::from_query(input).unwrap();
+        sends(&query("id=1"), &[]);
+        sends(&query("id=1&title=Dr&email=a@b.example"), &[Email, Title]);
+        sends(&query("title=Dr&title=Mr&surname=X"), &[Surname]);
+        sends(&query("title=Dr&title=Mr&title=Ms"), &[]);
+        sends(&query("title=%FF&surname="), &[Surname]);
+        sends(
+            &Request::from_query_bytes(b"title=\xFF&surname=X").unwrap(),
+            &[Surname],
+        );
+        let json = |input| Request::from_json(input).unwrap();
+        sends(&json(r#"{"title":"Dr","surname":[1]}"#), &[Title]);
+        sends(&json(r#"{"title":"Dr","title":"Dr"}"#), &[]);
+        sends(&Request::builder(1).field(Title, "Dr").build(), &[Title]);
+        sends(&query("title=Dr").into_owned(), &[Title]);
     }
 }

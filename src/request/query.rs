@@ -216,6 +216,53 @@ mod tests {
         decodes("%", Some("%"));
         decodes("%%41", Some("%A"));
         decodes("%e2%80%99", Some("’"));
+        decodes("%E2%80", None);
+        decodes("%E2%80a", None);
+        decodes("%80", None);
+        decodes("%ED%A0%80", None);
+        decodes("%C0%80", None);
+        decodes("é%C3%A9é", Some("ééé"));
+        decodes("%F0%9F%98%80%E2%80%99", Some("😀’"));
+    }
+
+    /// A piece of an encoded value for the property test: text, `+`, a lone `%`, an
+    /// escaped byte, or a character escaped byte by byte.
+    fn encoded_piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[a-z0-9é’😀]{1,3}",
+            Just("+".to_owned()),
+            Just("%".to_owned()),
+            any::<u8>().prop_map(|b| format!("%{b:02X}")),
+            any::<u8>().prop_map(|b| format!("%{b:02x}")),
+            any::<char>().prop_map(|c| {
+                let mut buf = [0; 4];
+                let bytes = c.encode_utf8(&mut buf).bytes();
+                bytes
+                    .map(|b| format!("%{b:02X}"))
+                    .collect::<Vec<_>>()
+                    .concat()
+            }),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The decoder answers as `percent-encoding` does once `+` is a space: the same
+        /// text, or `None` exactly when the bytes are not UTF-8.
+        #[test]
+        fn decodes_as_percent_encoding(
+            pieces in proptest::collection::vec(encoded_piece(), 0..12),
+        ) {
+            let raw = pieces.concat();
+            let spaced = raw.replace('+', " ");
+            let expected: Vec<u8> = percent_encoding::percent_decode(spaced.as_bytes()).collect();
+            let mut own = String::from("kept");
+            let got = decode(&raw, true, &mut Vec::new(), &mut own)
+                .map(|text| text.as_str(&own).to_owned());
+            proptest::prop_assert_eq!(got, String::from_utf8(expected.clone()).ok());
+            proptest::prop_assert!(own.starts_with("kept"));
+            proptest::prop_assert_eq!(decode_lossy(raw.as_bytes()), expected);
+        }
     }
 
     #[test]
