@@ -91,16 +91,13 @@ fn general_address_at(address: &str) -> Option<usize> {
 /// What a byte may be in a plain ASCII address, one bit each.
 const ATEXT: u8 = 1; // RFC 5322 `atext`: a letter, a digit or one of ``!#$%&'*+-/=?^_`{|}~``
 const LET_DIG: u8 = 2; // a letter or a digit
-const DIGIT: u8 = 4;
 
 /// The classes of every byte (none for `.`, `@` and anything not ASCII).
 const CLASSES: [u8; 256] = {
     let mut table = [0; 256];
     let mut b: u8 = 0;
     while b < 128 {
-        if b.is_ascii_digit() {
-            table[b as usize] = ATEXT | LET_DIG | DIGIT;
-        } else if b.is_ascii_alphabetic() {
+        if b.is_ascii_alphanumeric() {
             table[b as usize] = ATEXT | LET_DIG;
         }
         b += 1;
@@ -131,43 +128,53 @@ fn ascii_address_at(address: &[u8]) -> Option<usize> {
     if address.len() > MAX_ADDRESS {
         return None;
     }
-    // The local part, up to the `@`: a dot at the start, after another or at the end is
-    // an empty atom. A second `@` is not `atext`, so the first is the last.
-    let mut after_dot = true;
-    let mut at = None;
-    for (i, &b) in address.iter().enumerate().take(MAX_LOCAL_PART + 1) {
-        if b == b'@' {
-            at = Some(i);
-            break;
-        }
-        let dot = b == b'.';
-        if (dot && after_dot) || !(dot || class(b) & ATEXT != 0) {
+    // A second `@` is not `atext`: the first is the only one.
+    let at = address.iter().position(|&b| b == b'@')?;
+    let (local, domain) = (&address[..at], &address[at + 1..]);
+    if local.len() > MAX_LOCAL_PART {
+        return None;
+    }
+    // The local part: a dot at the start, after another or at the end is an empty atom.
+    let mut last = b'.';
+    for &b in local {
+        let ok = if b == b'.' {
+            last != b'.'
+        } else {
+            class(b) & ATEXT != 0
+        };
+        if !ok {
             return None;
         }
-        after_dot = dot;
+        last = b;
     }
-    let at = at.filter(|_| !after_dot)?;
-    // The domain, label by label: `last` is the byte before, a dot at the start.
-    let (mut labels, mut length, mut digits, mut last) = (1, 0, true, 0);
-    for &b in &address[at + 1..] {
+    if last == b'.' {
+        return None;
+    }
+    // The domain: every byte `atext` or a dot; each label checked at the dot after it.
+    let mut start = 0;
+    for (i, &b) in domain.iter().enumerate() {
         if b == b'.' {
-            // The label before ends with a letter or digit (so it is not empty).
-            if last & LET_DIG == 0 {
+            if !good_label(&domain[start..i]) {
                 return None;
             }
-            (labels, length, digits, last) = (labels + 1, 0, true, 0);
-            continue;
-        }
-        let this = class(b);
-        length += 1;
-        let starts_well = length > 1 || this & LET_DIG != 0;
-        if this & ATEXT == 0 || !starts_well || length > MAX_LABEL {
+            start = i + 1;
+        } else if class(b) & ATEXT == 0 {
             return None;
         }
-        digits &= this & DIGIT != 0;
-        last = this;
     }
-    (labels >= 2 && last & LET_DIG != 0 && !digits).then_some(at)
+    let top = &domain[start..];
+    let labels = start > 0 && good_label(top) && !top.iter().all(u8::is_ascii_digit);
+    labels.then_some(at)
+}
+
+/// A domain label of `atext`: 1–63 bytes, starting and ending with a letter or digit.
+fn good_label(label: &[u8]) -> bool {
+    match (label.first(), label.last()) {
+        (Some(&first), Some(&last)) => {
+            class(first) & class(last) & LET_DIG != 0 && label.len() <= MAX_LABEL
+        }
+        _ => false,
+    }
 }
 
 /// A plain address with its `@` at `at` in canonical form: the domain in lower case (it

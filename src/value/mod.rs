@@ -137,10 +137,13 @@ pub(crate) use plain_field_value;
 
 /// Parses a positive decimal id (1 … 2^63−1), as `id` and `role` take.
 pub(crate) fn parse_id(s: &str) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let id: u64 = s.parse().ok()?;
+    let id = s.bytes().try_fold(0_u64, |id, b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        id.checked_mul(10)?.checked_add(u64::from(digit))
+    })?;
     (1..=i64::MAX.unsigned_abs()).contains(&id).then_some(id)
 }
 
