@@ -4,9 +4,11 @@ use std::str::FromStr;
 
 use compact_str::CompactString;
 use email_address::{EmailAddress, Options};
+use smallvec::SmallVec;
 
 use crate::error::ErrorKind;
-use crate::value::{list, plain, string_newtype};
+use crate::value::list::{self, Separators};
+use crate::value::{plain, string_newtype};
 
 /// The default most addresses one value may hold.
 pub(crate) const MAX_EMAILS: usize = 10;
@@ -19,14 +21,15 @@ pub struct EmailList(CompactString);
 string_newtype!(EmailList);
 
 /// What separates addresses in a list: commas, semicolons and white space.
-fn is_separator(c: char) -> bool {
-    c == ',' || c == ';' || c.is_whitespace()
-}
+const SEPARATORS: Separators = Separators::new(b",;", true);
+
+/// What separates the addresses of a canonical list.
+const COMMAS: Separators = Separators::new(b",", false);
 
 /// The entries of a list as sent or stored (legacy data included): cut at every
 /// separator, empty entries skipped.
 pub(crate) fn entries(s: &str) -> impl Iterator<Item = &str> {
-    list::entries(s, is_separator)
+    list::entries(s, &SEPARATORS)
 }
 
 /// The most characters one address may have.
@@ -49,7 +52,7 @@ fn same_address(a: &str, b: &str) -> bool {
 /// The addresses of a canonical list (whole or being built): cut at `,` (no address
 /// holds one: the value was split there) with the space after it skipped.
 fn canonical_addresses(out: &str) -> impl Iterator<Item = &str> {
-    list::entries(out, |c| c == ',').map(|address| address.trim_start_matches(' '))
+    list::entries(out, &COMMAS).map(|address| address.trim_start_matches(' '))
 }
 
 /// A plain address: a dot-atom local part of at most 64 characters (no quotes, no
@@ -208,7 +211,9 @@ impl EmailList {
         // so there are at most (len + 1) / 6 addresses, and each `, ` is at most one byte
         // longer than the separator it replaces.
         let mut out = CompactString::with_capacity(s.len() + (s.len() + 1) / 6);
-        let mut count = 0;
+        // The addresses kept, as sent: an address and its canonical form lower-case
+        // alike, so either tells a duplicate.
+        let mut kept: SmallVec<[&str; 4]> = SmallVec::new();
         // Bounded: the value's length is.
         for address in entries(&s) {
             let Some(at) = plain_address_at(address) else {
@@ -216,19 +221,23 @@ impl EmailList {
                     address: address.to_owned(),
                 });
             };
-            if canonical_addresses(&out).any(|seen| same_address(seen, address)) {
+            if kept.iter().any(|seen| same_address(seen, address)) {
                 continue;
             }
-            count += 1;
-            if count > max {
+            if kept.len() == max {
                 return Err(ErrorKind::TooManyEntries { max });
             }
+            kept.push(address);
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            out.push_str(&canonical(address, at));
+            // In canonical form where it is written, rather than copied there.
+            let start = out.len();
+            out.push_str(address);
+            out[start + at..].make_ascii_lowercase();
         }
-        if out.is_empty() {
+        if kept.is_empty() {
+            drop(kept);
             return Err(ErrorKind::InvalidEmail {
                 address: s.into_owned(),
             });
@@ -352,6 +361,10 @@ mod tests {
             .collect::<Vec<_>>()
             .join(",");
         check(&eleven, Err(ErrorKind::TooManyEntries { max: 10 }));
+        // Ten distinct addresses, each sent again in capitals: duplicates, not too many.
+        let ten: Vec<String> = (0..10).map(|i| format!("u{i}@example.com")).collect();
+        let twice = format!("{},{}", ten.join(","), ten.join(",").to_uppercase());
+        check(&twice, Ok(&ten.join(", ")));
         check("a@x.org\u{200B}", Err(ErrorKind::InvisibleCharacter {}));
     }
 

@@ -7,6 +7,7 @@ use compact_str::CompactString;
 use ipnetwork::IpNetwork;
 
 use crate::error::ErrorKind;
+use crate::value::list::Separators;
 use crate::value::plain;
 
 /// The default most entries one list may hold.
@@ -17,9 +18,12 @@ pub(crate) const MAX_SOURCES: usize = 32;
 /// with room to spare.
 const MAX_ENTRY: usize = 64;
 
-/// The entries of a list: separated by commas and/or white space.
+/// What separates the entries of a list: commas and white space.
+const SEPARATORS: Separators = Separators::new(b",", true);
+
+/// The entries of a list.
 fn entries(s: &str) -> impl Iterator<Item = &str> {
-    crate::value::list::entries(s, |c| c == ',' || c.is_whitespace())
+    crate::value::list::entries(s, &SEPARATORS)
 }
 
 /// One entry: an address, or an address and a prefix length of plain decimal digits
