@@ -203,7 +203,7 @@ impl Decision<'_, '_> {
                 too_many(list.count(), policy.max_email_addresses())?;
             }
             Change::Source(Some(list)) => {
-                too_many(list.networks().len(), policy.max_source_entries())?;
+                too_many(list.count(), policy.max_source_entries())?;
             }
             Change::Language(Some(language)) if !policy.allows_language(language) => {
                 Err(ErrorKind::LanguageNotAllowed {})?;

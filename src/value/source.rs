@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use compact_str::CompactString;
 use ipnetwork::IpNetwork;
+use smallvec::SmallVec;
 
 use crate::error::ErrorKind;
 use crate::value::list::Separators;
@@ -154,9 +155,11 @@ fn unmapped(network: IpNetwork) -> IpNetwork {
 /// IPv4/IPv6 addresses and CIDR networks, canonically joined by `, `: a single address
 /// (`/32`, `/128`) is written bare, IPv6 compressed, duplicates dropped keeping the
 /// first.
+///
+/// Only the canonical text is kept: the networks are read from it again when asked for,
+/// which is rare (a lock-out check), so that a list is one small value to move.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceList {
-    networks: Vec<IpNetwork>,
     text: CompactString,
 }
 
@@ -169,7 +172,8 @@ impl SourceList {
     pub fn parse(s: &str, max: usize) -> Result<SourceList, ErrorKind> {
         let s = plain::non_empty(s)?;
         plain::check_raw_length(s, max * MAX_ENTRY)?;
-        let mut networks: Vec<IpNetwork> = Vec::new();
+        // Kept for the duplicate check; a list of a few entries needs no allocation.
+        let mut networks: SmallVec<[IpNetwork; 4]> = SmallVec::new();
         for (count, entry) in entries(s).enumerate() {
             if count == max {
                 return Err(ErrorKind::TooManyEntries { max });
@@ -203,7 +207,6 @@ impl SourceList {
             push_network(&mut text, *network);
         }
         Ok(SourceList {
-            networks,
             text: CompactString::from(text),
         })
     }
@@ -214,10 +217,15 @@ impl SourceList {
         &self.text
     }
 
-    /// The networks, in order.
-    #[must_use]
-    pub fn networks(&self) -> &[IpNetwork] {
-        &self.networks
+    /// The networks, in order, read from the canonical text (which always reads).
+    pub fn networks(&self) -> impl Iterator<Item = IpNetwork> + '_ {
+        entries(&self.text).filter_map(parse_entry)
+    }
+
+    /// How many networks the list holds: one more than its commas, counted without
+    /// reading them.
+    pub(crate) fn count(&self) -> usize {
+        self.text.bytes().filter(|&b| b == b',').count() + 1
     }
 
     /// Whether `ip` is in one of the networks; an IPv4-mapped IPv6 address is the IPv4
@@ -225,7 +233,7 @@ impl SourceList {
     #[must_use]
     pub fn admits(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
-        self.networks.iter().any(|network| network.contains(ip))
+        self.networks().any(|network| network.contains(ip))
     }
 }
 
@@ -286,6 +294,17 @@ mod tests {
     #[track_caller]
     fn check(input: &str, expected: Result<&str, ErrorKind>) {
         crate::value::assert_parses::<SourceList>(input, expected);
+        // The networks read back from the canonical text are those it shows, one each.
+        if let Ok(list) = input.parse::<SourceList>() {
+            let shown: Vec<IpNetwork> = list
+                .as_str()
+                .split(", ")
+                .map(|entry| entry.parse().unwrap())
+                .map(unmapped)
+                .collect();
+            assert_eq!(list.networks().collect::<Vec<_>>(), shown, "{input:?}");
+            assert_eq!(list.count(), shown.len(), "{input:?}");
+        }
     }
 
     #[test]
