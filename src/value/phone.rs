@@ -60,16 +60,18 @@ impl FromStr for PhoneNumber {
         let mut trunk_dropped = false;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
-            // "(0)" right after a country code (1 to 3 digits) is a trunk prefix.
-            let after_country_code = plus && (1..=3).contains(&digits) && !trunk_dropped;
-            if after_country_code && bytes[i..].starts_with(b"(0)") {
-                trunk_dropped = true;
-                i += 3;
-                continue;
-            }
-            match b {
-                b'0'..=b'9' => {
+            match bytes[i] {
+                // "(0)" right after a country code (1 to 3 digits) is a trunk prefix.
+                b'(' if plus
+                    && (1..=3).contains(&digits)
+                    && !trunk_dropped
+                    && bytes[i..].starts_with(b"(0)") =>
+                {
+                    trunk_dropped = true;
+                    i += 3;
+                    continue;
+                }
+                b @ b'0'..=b'9' => {
                     digits += 1;
                     if digits > Self::MAX_DIGITS {
                         return Err(invalid);
