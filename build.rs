@@ -17,7 +17,7 @@ fn main() {
         let mut slot = fold::slot(zone.name().as_bytes());
         let mut probes = 1;
         while slots[slot] != u16::MAX {
-            slot = (slot + 1) % fold::SLOTS;
+            slot = fold::next(slot);
             probes += 1;
         }
         slots[slot] = u16::try_from(index).expect("fewer zones than u16::MAX");

@@ -237,7 +237,7 @@ impl EmailList {
             out[start + at..].make_ascii_lowercase();
         }
         if kept.is_empty() {
-            drop(kept);
+            drop(kept); // its borrow of `s` ends here
             return Err(ErrorKind::InvalidEmail {
                 address: s.into_owned(),
             });
@@ -245,10 +245,9 @@ impl EmailList {
         Ok(EmailList(out))
     }
 
-    /// How many addresses the list holds: one more than its commas (no address holds a
-    /// comma), counted without splitting.
+    /// How many addresses the list holds, counted without splitting.
     pub(crate) fn count(&self) -> usize {
-        self.0.bytes().filter(|&b| b == b',').count() + 1
+        list::canonical_count(&self.0)
     }
 
     /// The addresses, in order.

@@ -217,15 +217,14 @@ impl SourceList {
         &self.text
     }
 
-    /// The networks, in order, read from the canonical text (which always reads).
+    /// The networks, in order, read again from the canonical text.
     pub fn networks(&self) -> impl Iterator<Item = IpNetwork> + '_ {
         entries(&self.text).filter_map(parse_entry)
     }
 
-    /// How many networks the list holds: one more than its commas, counted without
-    /// reading them.
+    /// How many networks the list holds, counted without reading them.
     pub(crate) fn count(&self) -> usize {
-        self.text.bytes().filter(|&b| b == b',').count() + 1
+        crate::value::list::canonical_count(&self.text)
     }
 
     /// Whether `ip` is in one of the networks; an IPv4-mapped IPv6 address is the IPv4
@@ -300,7 +299,6 @@ mod tests {
                 .as_str()
                 .split(", ")
                 .map(|entry| entry.parse().unwrap())
-                .map(unmapped)
                 .collect();
             assert_eq!(list.networks().collect::<Vec<_>>(), shown, "{input:?}");
             assert_eq!(list.count(), shown.len(), "{input:?}");

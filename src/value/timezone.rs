@@ -21,7 +21,7 @@ fn find(name: &str) -> Option<Tz> {
         if zone.name().eq_ignore_ascii_case(name) {
             return Some(zone);
         }
-        slot = (slot + 1) % fold::SLOTS;
+        slot = fold::next(slot);
     }
     None
 }

@@ -5,6 +5,11 @@
 /// look-up mostly reads one slot.
 pub(crate) const SLOTS: usize = 2048;
 
+/// The slot searched after `slot` (linear probing, wrapping at the end).
+pub(crate) fn next(slot: usize) -> usize {
+    (slot + 1) % SLOTS
+}
+
 /// The slot where the search for `name` starts: eight bytes at a time, each folded to
 /// lower case (`| 0x20` folds other bytes too, which only makes more names share a slot;
 /// the names are compared after).
