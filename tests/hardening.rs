@@ -104,6 +104,7 @@ fn a_value_equal_to_the_stored_one_skips_policy_and_catalogue() {
     let only_french: Policy = PolicySettings {
         languages: Some(vec!["fr".into()]),
         max_email_addresses: 1,
+        max_source_entries: 1,
         ..PolicySettings::default()
     }
     .try_into()
@@ -111,8 +112,15 @@ fn a_value_equal_to_the_stored_one_skips_policy_and_catalogue() {
     let legacy = Person {
         role: 99, // a role that left the catalogue
         email: "a@x.org, b@y.org".into(),
+        source: "192.0.2.0/24, 198.51.100.0/24".into(),
         ..alice()
     };
+    // Past the policy's raw bound for one entry (four times 256 characters of email,
+    // four times 64 of source), yet the stored lists once separators and repeats are
+    // dropped.
+    let lines = "%0A".repeat(1100);
+    let padded_email = format!("id=11;email=a@x.org{lines}b@y.org{lines}A@X.ORG");
+    let padded_source = format!("id=11;source=192.0.2.0/24{lines}198.51.100.0/24");
     let me = owner();
     let mut call = Call::new(&me, &legacy);
     call.policy = only_french;
@@ -122,6 +130,8 @@ fn a_value_equal_to_the_stored_one_skips_policy_and_catalogue() {
         "id=11;role=99",
         "id=11;role=0099",
         "id=11;email=a@X.ORG%3Bb@y.org",
+        &padded_email,
+        &padded_source,
     ] {
         let outcome = call.run(query);
         let after = assert_accepted(&outcome);
@@ -138,6 +148,14 @@ fn a_value_equal_to_the_stored_one_skips_policy_and_catalogue() {
     assert_refused(
         &call.run("id=11;email=c@z.org, d@w.org"),
         &[("400", "email", "too_many_entries")],
+    );
+    assert_refused(
+        &call.run(&format!("id=11;email=c@z.org{lines}c@z.org")),
+        &[("400", "email", "too_long")],
+    );
+    assert_refused(
+        &call.run(&format!("id=11;source=192.0.2.0/24{lines}203.0.113.0/24")),
+        &[("400", "source", "too_long")],
     );
 }
 

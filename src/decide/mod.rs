@@ -10,15 +10,7 @@ use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
 use crate::request::Request;
 use crate::update::{Accepted, Change, Changes, Update, Valid};
-use crate::value::{MAX_LIST_ENTRIES, Rules, list_entries};
-
-/// How many entries the stored list of `field` holds, splitting on every list
-/// separator (which may count more entries, never fewer), up to the hard ceiling.
-fn stored_entries(person: &Person, field: Field) -> usize {
-    list_entries(person.text(field).unwrap_or_default())
-        .take(MAX_LIST_ENTRIES)
-        .count()
-}
+use crate::value::{MAX_LIST_ENTRIES, Rules};
 
 /// The rules values are parsed under, from the policy.
 pub(crate) fn rules(policy: &Policy) -> Rules {
@@ -167,21 +159,24 @@ impl Decision<'_, '_> {
             return Change::cleared(field).ok_or(ErrorKind::EmptyValue {});
         }
         match Change::parse(field, value, &self.rules) {
-            // A stored list longer than today's policy allows is still recognised when
-            // it is sent back: read the value again with room for as many entries as the
-            // stored list holds (the policy's own limit is checked after, on changes).
-            Err(ErrorKind::TooManyEntries { max }) => {
-                let stored = stored_entries(self.person, field);
-                let mut rules = self.rules;
-                match field {
-                    Field::Email if stored > max => rules.email_entries = stored,
-                    Field::Source if stored > max => rules.source_entries = stored,
-                    _ => return Err(ErrorKind::TooManyEntries { max }),
+            // A list refused for its count or its length under today's policy may still
+            // be the stored list sent back: one stored when the policy allowed more
+            // entries, or sent with addresses repeated or separators doubled (the raw
+            // bound counts bytes, not what is left once they are dropped). Read it again
+            // under the hard ceiling, and take it only if it is the stored list;
+            // anything else keeps the policy's answer.
+            Err(refused @ (ErrorKind::TooManyEntries { .. } | ErrorKind::TooLong { .. }))
+                if matches!(field, Field::Email | Field::Source) =>
+            {
+                let rules = Rules {
+                    email_entries: MAX_LIST_ENTRIES,
+                    source_entries: MAX_LIST_ENTRIES,
+                    ..self.rules
+                };
+                match Change::parse(field, value, &rules) {
+                    Ok(change) if change.is_no_op(self.person) => Ok(change),
+                    _ => Err(refused),
                 }
-                Change::parse(field, value, &rules).map_err(|e| match e {
-                    ErrorKind::TooManyEntries { .. } => ErrorKind::TooManyEntries { max },
-                    other => other,
-                })
             }
             parsed => parsed,
         }
