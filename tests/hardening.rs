@@ -157,6 +157,26 @@ fn a_value_equal_to_the_stored_one_skips_policy_and_catalogue() {
         &call.run(&format!("id=11;source=192.0.2.0/24{lines}203.0.113.0/24")),
         &[("400", "source", "too_long")],
     );
+    // A stored list longer than even the default policy allows (12 addresses, 10
+    // allowed): sent back in another case and with other separators, it is no change;
+    // twelve other addresses are too many.
+    let twelve = |domain: &str| {
+        (0..12)
+            .map(|i| format!("u{i}@{domain}"))
+            .collect::<Vec<_>>()
+    };
+    let legacy = Person {
+        email: twelve("x.org").join(", "),
+        ..alice()
+    };
+    let call = Call::new(&me, &legacy);
+    let outcome = call.run(&format!("id=11;email={}", twelve("X.ORG").join("%3B")));
+    assert_eq!(assert_accepted(&outcome), legacy);
+    assert!(outcome.unwrap().update().is_empty());
+    assert_refused(
+        &call.run(&format!("id=11;email={}", twelve("y.org").join(","))),
+        &[("400", "email", "too_many_entries")],
+    );
 }
 
 #[test]

@@ -10,7 +10,15 @@ use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
 use crate::request::Request;
 use crate::update::{Accepted, Change, Changes, Update, Valid};
-use crate::value::{MAX_LIST_ENTRIES, Rules};
+use crate::value::{MAX_EMAILS, MAX_LIST_ENTRIES, MAX_SOURCES, Rules, list_entries};
+
+/// How many entries the stored list of `field` holds, splitting on every list
+/// separator (which may count more entries, never fewer), up to the hard ceiling.
+fn stored_entries(person: &Person, field: Field) -> usize {
+    list_entries(person.text(field).unwrap_or_default())
+        .take(MAX_LIST_ENTRIES)
+        .count()
+}
 
 /// The rules values are parsed under, from the policy.
 pub(crate) fn rules(policy: &Policy) -> Rules {
@@ -163,16 +171,21 @@ impl Decision<'_, '_> {
             // be the stored list sent back: one stored when the policy allowed more
             // entries, or sent with addresses repeated or separators doubled (the raw
             // bound counts bytes, not what is left once they are dropped). Read it again
-            // under the hard ceiling, and take it only if it is the stored list;
+            // with room for what the default policy allows, or for as many entries as
+            // the stored list holds if more, and take it only if it is the stored list;
             // anything else keeps the policy's answer.
-            Err(refused @ (ErrorKind::TooManyEntries { .. } | ErrorKind::TooLong { .. }))
-                if matches!(field, Field::Email | Field::Source) =>
-            {
-                let rules = Rules {
-                    email_entries: MAX_LIST_ENTRIES,
-                    source_entries: MAX_LIST_ENTRIES,
-                    ..self.rules
+            Err(refused @ (ErrorKind::TooManyEntries { .. } | ErrorKind::TooLong { .. })) => {
+                let mut rules = self.rules;
+                let (entries, default) = match field {
+                    Field::Email => (&mut rules.email_entries, MAX_EMAILS),
+                    Field::Source => (&mut rules.source_entries, MAX_SOURCES),
+                    _ => return Err(refused),
                 };
+                let room = stored_entries(self.person, field).max(default);
+                if room <= *entries {
+                    return Err(refused);
+                }
+                *entries = room;
                 match Change::parse(field, value, &rules) {
                     Ok(change) if change.is_no_op(self.person) => Ok(change),
                     _ => Err(refused),
