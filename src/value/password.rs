@@ -25,15 +25,20 @@ impl Password {
     pub(crate) fn new(raw: &str, min: usize, max: usize) -> Result<Password, ErrorKind> {
         // Refused unread when even the densest composition could not bring it to `max`.
         check_raw_length(raw, max)?;
-        let normalized: String = if raw.is_ascii() {
-            raw.to_owned()
+        // ASCII is its own NFKC, its controls are ASCII controls, and its characters
+        // are its bytes.
+        let (normalized, control, length) = if raw.is_ascii() {
+            let control = crate::value::scan::has_ascii_control(raw.as_bytes());
+            (raw.to_owned(), control, raw.len())
         } else {
-            raw.nfkc().take(max * MAX_DECOMPOSITION + 1).collect()
+            let normalized: String = raw.nfkc().take(max * MAX_DECOMPOSITION + 1).collect();
+            let control = normalized.chars().any(char::is_control);
+            let length = normalized.chars().count();
+            (normalized, control, length)
         };
-        if normalized.chars().any(char::is_control) {
+        if control {
             return Err(ErrorKind::ControlCharacter {});
         }
-        let length = normalized.chars().count();
         if length < min {
             Err(ErrorKind::TooShort { min })
         } else if length > max {
@@ -102,6 +107,9 @@ mod tests {
             ("short", Err(ErrorKind::TooShort { min: 8 })),
             ("", Err(ErrorKind::TooShort { min: 8 })),
             ("tab\there!", Err(ErrorKind::ControlCharacter {})),
+            ("delete\u{7f}it", Err(ErrorKind::ControlCharacter {})),
+            ("nul\0nul\0nul", Err(ErrorKind::ControlCharacter {})),
+            ("c1\u{85}control", Err(ErrorKind::ControlCharacter {})),
         ] {
             assert_eq!(
                 Password::new(input, 8, 128).map(|_| ()),
@@ -150,5 +158,26 @@ mod tests {
     fn debug_is_redacted() {
         let p = Password::new("hunter2hunter2", 8, 128).unwrap();
         assert_eq!(format!("{p:?}"), "Password(********)");
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, ASCII or not, the checks answer as NFKC and then a look at
+        /// every character do.
+        #[test]
+        fn checks_as_nfkc_then_characters(raw in "[ -~\\t\u{7f}\u{85}é\u{301}ｐ]{0,12}") {
+            let normalized: String = raw.nfkc().collect();
+            let length = normalized.chars().count();
+            let expected = if normalized.chars().any(char::is_control) {
+                Err(ErrorKind::ControlCharacter {})
+            } else if length < 4 {
+                Err(ErrorKind::TooShort { min: 4 })
+            } else if length > 8 {
+                Err(ErrorKind::TooLong { max: 8 })
+            } else {
+                Ok(normalized)
+            };
+            let got = Password::new(&raw, 4, 8).map(|p| p.expose().to_owned());
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }
