@@ -151,9 +151,10 @@ impl Decision<'_, '_> {
         let allowed = self
             .standing
             .may_change(field, new_role, self.policy, self.context);
-        let checked = allowed
-            .and(parsed)
-            .and_then(|change| self.check_policy(change));
+        let checked = allowed.and(parsed).and_then(|change| {
+            self.check_policy(&change)?;
+            Ok(change)
+        });
         match checked {
             Ok(change) => self.changes.push(change),
             Err(kind) => self.errors.push(Error::new(field.as_str(), kind)),
@@ -195,35 +196,22 @@ impl Decision<'_, '_> {
         }
     }
 
-    /// What the policy and the role catalogue say of a real change.
-    fn check_policy(&self, change: Change) -> Result<Change, ErrorKind> {
+    /// What the policy and the role catalogue say of a real change. (A list's count was
+    /// bounded by the policy when it was parsed.)
+    fn check_policy(&self, change: &Change) -> Result<(), ErrorKind> {
         let policy = self.policy;
-        let too_many = |count: usize, max: usize| {
-            if count > max {
-                Err(ErrorKind::TooManyEntries { max })
-            } else {
-                Ok(())
-            }
-        };
-        match &change {
-            Change::Email(None) if policy.require_email() => Err(ErrorKind::EmailRequired {})?,
-            Change::Email(Some(list)) => {
-                too_many(list.count(), policy.max_email_addresses())?;
-            }
-            Change::Source(Some(list)) => {
-                too_many(list.count(), policy.max_source_entries())?;
-            }
+        match change {
+            Change::Email(None) if policy.require_email() => Err(ErrorKind::EmailRequired {}),
             Change::Language(Some(language)) if !policy.allows_language(language) => {
-                Err(ErrorKind::LanguageNotAllowed {})?;
+                Err(ErrorKind::LanguageNotAllowed {})
             }
             Change::Role(id) if self.context.roles().level(id.get()).is_none() => {
-                Err(ErrorKind::UnknownRole {})?;
+                Err(ErrorKind::UnknownRole {})
             }
             Change::Username(_) if self.context.username_taken() => {
-                Err(ErrorKind::UsernameTaken {})?;
+                Err(ErrorKind::UsernameTaken {})
             }
-            _ => {}
+            _ => Ok(()),
         }
-        Ok(change)
     }
 }

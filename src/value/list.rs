@@ -48,12 +48,6 @@ impl Separators {
     }
 }
 
-/// How many entries a canonical list holds: one more than its commas (no entry holds
-/// one), counted without splitting.
-pub(crate) fn canonical_count(text: &str) -> usize {
-    text.bytes().filter(|&b| b == b',').count() + 1
-}
-
 /// The non-empty entries of `s`, cut at every separator: what `s.split(…)` gives,
 /// without the empty entries.
 pub(crate) fn entries<'s>(
