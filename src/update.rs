@@ -105,10 +105,16 @@ const REDACTED: &str = "********";
 impl Change {
     /// Whether this change would leave `person` as it is.
     pub(crate) fn is_no_op(&self, person: &Person) -> bool {
+        self.leaves(person.text(self.field()), person.role)
+    }
+
+    /// Whether this change leaves its field as it is, the field's stored text being
+    /// `stored` (`None` for `role` and `password`) and the stored role `role`.
+    pub(crate) fn leaves(&self, stored: Option<&str>, role: u64) -> bool {
         match self {
-            Change::Role(id) => id.get() == person.role,
+            Change::Role(id) => id.get() == role,
             Change::Password(_) => false,
-            _ => self.stored_text() == person.text(self.field()),
+            _ => self.stored_text() == stored,
         }
     }
 

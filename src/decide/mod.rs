@@ -134,13 +134,14 @@ impl Decision<'_, '_> {
         } else {
             crate::value::trim(raw)
         };
-        if self.person.text(field) == Some(value) {
+        let stored = self.person.text(field);
+        if stored == Some(value) {
             return;
         }
         let parsed = self.parse(field, value);
         if parsed
             .as_ref()
-            .is_ok_and(|change| change.is_no_op(self.person))
+            .is_ok_and(|change| change.leaves(stored, self.person.role))
         {
             return;
         }
@@ -151,12 +152,12 @@ impl Decision<'_, '_> {
         let allowed = self
             .standing
             .may_change(field, new_role, self.policy, self.context);
-        let checked = allowed.and(parsed).and_then(|change| {
-            self.check_policy(&change)?;
-            Ok(change)
-        });
-        match checked {
-            Ok(change) => self.changes.push(change),
+        let change = match allowed.and(parsed) {
+            Ok(change) => change,
+            Err(kind) => return self.errors.push(Error::new(field.as_str(), kind)),
+        };
+        match self.check_policy(&change) {
+            Ok(()) => self.changes.push(change),
             Err(kind) => self.errors.push(Error::new(field.as_str(), kind)),
         }
     }
