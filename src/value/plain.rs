@@ -197,6 +197,17 @@ pub(crate) fn check_length(s: &str, max: usize) -> Result<(), ErrorKind> {
 pub(crate) fn plain_text(s: &str, max: usize, marks: usize) -> Result<CompactString, ErrorKind> {
     let s = non_empty(s)?;
     check_raw_length(s, max)?;
+    if s.is_ascii() {
+        // ASCII is NFC and holds no invisible character and no mark; its controls are
+        // C0 and DEL, and its characters are its bytes.
+        return if crate::value::scan::has_ascii_control(s.as_bytes()) {
+            Err(ErrorKind::ControlCharacter {})
+        } else if s.len() > max {
+            Err(ErrorKind::TooLong { max })
+        } else {
+            Ok(CompactString::new(s))
+        };
+    }
     let s = nfc(s);
     check_characters(&s, |_| false)?;
     check_length(&s, max)?;
@@ -370,5 +381,23 @@ mod tests {
             .map(|c| std::iter::once(c).nfd().count())
             .max();
         assert_eq!(longest, Some(MAX_DECOMPOSITION));
+    }
+
+    proptest::proptest! {
+        /// ASCII takes a path of its own: it answers as the checks every value passes
+        /// through, one after another, would.
+        #[test]
+        fn ascii_as_every_check(s in "[ -~\\t\n\u{0}\u{7f}]{0,12}") {
+            let general = || -> Result<CompactString, ErrorKind> {
+                let s = non_empty(&s)?;
+                check_raw_length(s, 4)?;
+                let s = nfc(s);
+                check_characters(&s, |_| false)?;
+                check_length(&s, 4)?;
+                check_marks(&s, MAX_MARKS)?;
+                Ok(CompactString::from(s))
+            };
+            proptest::prop_assert_eq!(plain_text(&s, 4, MAX_MARKS), general());
+        }
     }
 }
