@@ -35,11 +35,7 @@ impl FromStr for Description {
         } else {
             Cow::Borrowed(s)
         };
-        let s = plain::nfc(&s);
-        plain::check_characters(&s, |c| c == '\n')?;
-        plain::check_length(&s, Description::MAX)?;
-        plain::check_marks(&s, plain::MAX_MARKS)?;
-        Ok(Description(CompactString::from(s)))
+        plain::checked(&s, Description::MAX, plain::MAX_MARKS, |c| c == '\n').map(Description)
     }
 }
 
