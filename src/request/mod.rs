@@ -190,7 +190,7 @@ impl<'a> Request<'a> {
             }
             if (pair.name_encoded || pair.value_encoded) && scratch.capacity() == 0 {
                 // Decoded text is never longer than its encoding: one allocation each.
-                scratch.reserve(input.len());
+                scratch = Vec::with_capacity(input.len());
                 request.reserve_once(input.len());
             }
             let mark = request.own.len();
@@ -312,7 +312,9 @@ impl<'a> Request<'a> {
     /// Makes room, once, for `total` bytes of values that cannot be borrowed.
     pub(crate) fn reserve_once(&mut self, total: usize) {
         if self.own.capacity() == 0 {
-            self.own.reserve(total);
+            // Made afresh rather than grown: growing an empty buffer takes the general
+            // path, which costs more than the allocation itself.
+            self.own = String::with_capacity(total);
         }
     }
 
