@@ -206,11 +206,13 @@ impl EmailList {
         plain::check_raw_length(s, max * (MAX_ADDRESS + 2))?;
         let s = plain::nfc(s);
         plain::check_characters(&s, char::is_whitespace)?;
-        // Room for the canonical list, so that it is allocated once (or kept inline): an
-        // address is at least 5 bytes (`a@b.c`) with a separator after all but the last,
-        // so there are at most (len + 1) / 6 addresses, and each `, ` is at most one byte
-        // longer than the separator it replaces.
-        let mut out = CompactString::with_capacity(s.len() + (s.len() + 1) / 6);
+        // Room for the canonical list, so that it is allocated once: an address is at
+        // least 5 bytes (`a@b.c`) with a separator after all but the last, so there are
+        // at most (len + 1) / 6 addresses, and each `, ` is at most one byte longer than
+        // the separator it replaces. Written in a `String`, whose pushes cost less than a
+        // `CompactString`'s; a list of more than one address rarely fits the 24 bytes
+        // kept inline, and a longer one keeps this buffer when it becomes the list.
+        let mut out = String::with_capacity(s.len() + (s.len() + 1) / 6);
         // The addresses kept, as sent: an address and its canonical form lower-case
         // alike, so either tells a duplicate.
         let mut kept: SmallVec<[&str; 4]> = SmallVec::new();
@@ -242,7 +244,7 @@ impl EmailList {
                 address: s.into_owned(),
             });
         }
-        Ok(EmailList(out))
+        Ok(EmailList(CompactString::from(out)))
     }
 
     /// The addresses, in order.
