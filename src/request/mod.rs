@@ -188,31 +188,69 @@ impl<'a> Request<'a> {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            if (pair.name_encoded || pair.value_encoded) && scratch.capacity() == 0 {
-                // Decoded text is never longer than its encoding: one allocation each.
-                scratch = Vec::with_capacity(input.len());
-                request.reserve_once(input.len());
-            }
-            let mark = request.own.len();
-            let name = piece(pair.name.clone()).and_then(|raw| {
-                query::decode(raw, pair.name_encoded, &mut scratch, &mut request.own)
-            });
-            let param = if let Some(name) = name {
-                let name = name.as_str(&request.own);
-                Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
-            } else {
-                // Decoded leniently, so that an encoded `=` still cuts the key.
-                let decoded = query::decode_lossy(&input[pair.name]);
-                Err(key_of(&String::from_utf8_lossy(&decoded)).to_owned())
+            // The common pair, plain name and plain value, takes the short way.
+            let param = match piece(pair.name.clone()) {
+                Some(name) if !pair.name_encoded => {
+                    Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
+                }
+                name => request.decoded_name(name, &input[pair.name], &mut scratch, input.len()),
             };
-            // The name is looked up; only values are kept.
-            request.own.truncate(mark);
-            let value = piece(pair.value).and_then(|raw| {
-                query::decode(raw, pair.value_encoded, &mut scratch, &mut request.own)
-            });
+            let value = match piece(pair.value) {
+                Some(raw) if !pair.value_encoded => Some(Text::Input(raw)),
+                Some(raw) => request.decoded_value(raw, &mut scratch, input.len()),
+                None => None,
+            };
             request.accept(param, value.map_or(Slot::Bad(BadValue::Utf8), Slot::Value));
         }
         Ok(request)
+    }
+
+    /// Makes the two buffers decoding needs, once: decoded text is never longer than
+    /// its encoding (`total` bytes).
+    fn decoding_buffers(&mut self, scratch: &mut Vec<u8>, total: usize) {
+        if scratch.capacity() == 0 {
+            *scratch = Vec::with_capacity(total);
+            self.reserve_once(total);
+        }
+    }
+
+    /// The parameter an encoded name (or one that is not UTF-8) names, or its key when
+    /// it is unknown; `name` is its text in the input, if UTF-8.
+    #[inline(never)]
+    fn decoded_name(
+        &mut self,
+        name: Option<&str>,
+        raw: &[u8],
+        scratch: &mut Vec<u8>,
+        total: usize,
+    ) -> Result<Param, String> {
+        self.decoding_buffers(scratch, total);
+        let mark = self.own.len();
+        let decoded = name.and_then(|name| query::decode(name, true, scratch, &mut self.own));
+        let param = if let Some(name) = decoded {
+            let name = name.as_str(&self.own);
+            Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
+        } else {
+            // Decoded leniently, so that an encoded `=` still cuts the key.
+            let decoded = query::decode_lossy(raw);
+            Err(key_of(&String::from_utf8_lossy(&decoded)).to_owned())
+        };
+        // The name is looked up; only values are kept.
+        self.own.truncate(mark);
+        param
+    }
+
+    /// An encoded value, decoded into the request's own buffer; `None` if it is not
+    /// UTF-8 once decoded.
+    #[inline(never)]
+    fn decoded_value(
+        &mut self,
+        raw: &'a str,
+        scratch: &mut Vec<u8>,
+        total: usize,
+    ) -> Option<Text<'a>> {
+        self.decoding_buffers(scratch, total);
+        query::decode(raw, true, scratch, &mut self.own)
     }
 
     /// Parses a JSON object whose values are strings or integers (`validation` may also
