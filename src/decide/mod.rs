@@ -138,26 +138,26 @@ impl Decision<'_, '_> {
         if stored == Some(value) {
             return;
         }
-        let parsed = self.parse(field, value);
-        if parsed
-            .as_ref()
-            .is_ok_and(|change| change.leaves(stored, self.person.role))
-        {
-            return;
-        }
-        let new_role = match &parsed {
-            Ok(Change::Role(id)) => self.context.roles().level(id.get()),
-            _ => None,
+        // A value that is not allowed is refused for that before its format.
+        let may_change = |new_role| {
+            self.standing
+                .may_change(field, new_role, self.policy, self.context)
         };
-        let allowed = self
-            .standing
-            .may_change(field, new_role, self.policy, self.context);
-        let change = match allowed.and(parsed) {
-            Ok(change) => change,
-            Err(kind) => return self.errors.push(Error::new(field.as_str(), kind)),
+        let checked = match self.parse(field, value) {
+            Err(kind) => Err(may_change(None).err().unwrap_or(kind)),
+            Ok(change) if change.leaves(stored, self.person.role) => return,
+            Ok(change) => {
+                let new_role = match &change {
+                    Change::Role(id) => self.context.roles().level(id.get()),
+                    _ => None,
+                };
+                may_change(new_role)
+                    .and_then(|()| self.check_policy(&change))
+                    .map(|()| change)
+            }
         };
-        match self.check_policy(&change) {
-            Ok(()) => self.changes.push(change),
+        match checked {
+            Ok(change) => self.changes.push(change),
             Err(kind) => self.errors.push(Error::new(field.as_str(), kind)),
         }
     }
