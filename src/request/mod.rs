@@ -179,7 +179,6 @@ impl<'a> Request<'a> {
     fn read_query(input: &'a [u8], whole: Option<&'a str>) -> Result<Request<'a>, Error> {
         check_size(input.len())?;
         let mut request = Request::default();
-        let mut scratch = Vec::new();
         let piece = |range: std::ops::Range<usize>| match whole {
             Some(text) => text.get(range),
             None => std::str::from_utf8(&input[range]).ok(),
@@ -193,25 +192,16 @@ impl<'a> Request<'a> {
                 Some(name) if !pair.name_encoded => {
                     Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
                 }
-                name => request.decoded_name(name, &input[pair.name], &mut scratch, input.len()),
+                name => request.decoded_name(name, &input[pair.name], input.len()),
             };
             let value = match piece(pair.value) {
                 Some(raw) if !pair.value_encoded => Some(Text::Input(raw)),
-                Some(raw) => request.decoded_value(raw, &mut scratch, input.len()),
+                Some(raw) => request.decoded_value(raw, input.len()),
                 None => None,
             };
             request.accept(param, value.map_or(Slot::Bad(BadValue::Utf8), Slot::Value));
         }
         Ok(request)
-    }
-
-    /// Makes the two buffers decoding needs, once: decoded text is never longer than
-    /// its encoding (`total` bytes).
-    fn decoding_buffers(&mut self, scratch: &mut Vec<u8>, total: usize) {
-        if scratch.capacity() == 0 {
-            *scratch = Vec::with_capacity(total);
-            self.reserve_once(total);
-        }
     }
 
     /// The parameter an encoded name (or one that is not UTF-8) names, or its key when
@@ -221,12 +211,11 @@ impl<'a> Request<'a> {
         &mut self,
         name: Option<&str>,
         raw: &[u8],
-        scratch: &mut Vec<u8>,
         total: usize,
     ) -> Result<Param, String> {
-        self.decoding_buffers(scratch, total);
+        self.reserve_once(total);
         let mark = self.own.len();
-        let decoded = name.and_then(|name| query::decode(name, true, scratch, &mut self.own));
+        let decoded = name.and_then(|name| query::decode(name, &mut self.own));
         let param = if let Some(name) = decoded {
             let name = name.as_str(&self.own);
             Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
@@ -243,14 +232,9 @@ impl<'a> Request<'a> {
     /// An encoded value, decoded into the request's own buffer; `None` if it is not
     /// UTF-8 once decoded.
     #[inline(never)]
-    fn decoded_value(
-        &mut self,
-        raw: &'a str,
-        scratch: &mut Vec<u8>,
-        total: usize,
-    ) -> Option<Text<'a>> {
-        self.decoding_buffers(scratch, total);
-        query::decode(raw, true, scratch, &mut self.own)
+    fn decoded_value(&mut self, raw: &'a str, total: usize) -> Option<Text<'a>> {
+        self.reserve_once(total);
+        query::decode(raw, &mut self.own)
     }
 
     /// Parses a JSON object whose values are strings or integers (`validation` may also
@@ -606,5 +590,20 @@ mod tests {
         sends(&json(r#"{"title":"Dr","title":"Dr"}"#), &[]);
         sends(&Request::builder(1).field(Title, "Dr").build(), &[Title]);
         sends(&query("title=Dr").into_owned(), &[Title]);
+    }
+
+    #[test]
+    fn plain_values_are_borrowed_and_decoded_ones_owned() {
+        let request = Request::from_query("id=1&timezone=Europe/London&title=Dr%2E").unwrap();
+        let slot = |field: Field| request.slots[Param::Field(field).index()];
+        assert_eq!(
+            slot(Field::Timezone),
+            Slot::Value(Text::Input("Europe/London"))
+        );
+        assert_eq!(
+            slot(Field::Title),
+            Slot::Value(Text::Own { start: 0, end: 3 })
+        );
+        assert_eq!(request.own, "Dr.");
     }
 }
