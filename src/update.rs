@@ -275,7 +275,11 @@ impl<'p> Update<'p> {
     /// The change to `field`, if any.
     #[must_use]
     pub fn change(&self, field: Field) -> Option<&Change> {
-        self.changes.iter().find(|c| c.field() == field)
+        let i = self
+            .changes
+            .binary_search_by_key(&field, Change::field)
+            .ok()?;
+        self.changes.get(i)
     }
 
     /// Whether nothing changes.

@@ -8,24 +8,23 @@ use crate::update::Change;
 use super::Decision;
 
 impl Decision<'_, '_> {
+    /// Where the change to `field` is: changes are made in field order, one per field.
+    fn position(&self, field: Field) -> Option<usize> {
+        self.changes
+            .binary_search_by_key(&field, Change::field)
+            .ok()
+    }
+
     /// The password may not equal the username it will sit beside: the new one when
     /// the username changes too.
     pub(super) fn check_password_username(&mut self) {
-        let Some(i) = self
-            .changes
-            .iter()
-            .position(|c| c.field() == Field::Password)
-        else {
+        let Some(i) = self.position(Field::Password) else {
             return;
         };
-        let username = self
-            .changes
-            .iter()
-            .find_map(|c| match c {
-                Change::Username(username) => Some(username.as_str()),
-                _ => None,
-            })
-            .unwrap_or(&self.person.username);
+        let username = match self.position(Field::Username).map(|i| &self.changes[i]) {
+            Some(Change::Username(username)) => username.as_str(),
+            _ => &self.person.username,
+        };
         let matches =
             matches!(&self.changes[i], Change::Password(p) if p.matches_username(username));
         if matches {
@@ -40,7 +39,7 @@ impl Decision<'_, '_> {
         let (Some(ip), true) = (self.context.request_ip(), self.standing.is_own()) else {
             return;
         };
-        let Some(i) = self.changes.iter().position(|c| c.field() == Field::Source) else {
+        let Some(i) = self.position(Field::Source) else {
             return;
         };
         if matches!(&self.changes[i], Change::Source(Some(list)) if !list.admits(ip)) {
