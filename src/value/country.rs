@@ -47,12 +47,24 @@ impl FromStr for Country {
             return Err(ErrorKind::UnknownCountry {});
         }
         let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+        // The table answers in one look; what it gives is checked, and anything else is
+        // asked of isocountry.
+        let slot = usize::from(upper[0] - b'A') * 26 + usize::from(upper[1] - b'A');
+        let found = COUNTRY_SLOTS
+            .get(slot)
+            .and_then(|&index| CountryCode::as_array().get(usize::from(index)))
+            .filter(|code| code.alpha2().as_bytes() == upper);
+        if let Some(&code) = found {
+            return Ok(Country(code));
+        }
         let upper = std::str::from_utf8(&upper).map_err(|_| ErrorKind::UnknownCountry {})?;
         CountryCode::for_alpha2(upper)
             .map(Country)
             .map_err(|_| ErrorKind::UnknownCountry {})
     }
 }
+
+include!(concat!(env!("OUT_DIR"), "/country_slots.rs"));
 
 crate::value::plain_field_value!(Country, crate::value::Limits::between(2, 2));
 
@@ -77,5 +89,22 @@ mod tests {
             let got = input.parse::<Country>().ok();
             assert_eq!(got.as_ref().map(Country::as_str), expected, "{input:?}");
         }
+    }
+
+    /// Every pair of letters, in both cases, answers as isocountry does.
+    #[test]
+    fn every_pair_of_letters_as_isocountry() {
+        let mut countries = 0;
+        for first in b'A'..=b'Z' {
+            for second in b'A'..=b'Z' {
+                let upper = String::from_utf8(vec![first, second]).unwrap();
+                let expected = CountryCode::for_alpha2(&upper).ok().map(Country);
+                countries += usize::from(expected.is_some());
+                assert_eq!(upper.parse().ok(), expected, "{upper}");
+                let lower = upper.to_ascii_lowercase();
+                assert_eq!(lower.parse().ok(), expected, "{lower}");
+            }
+        }
+        assert_eq!(countries, CountryCode::as_array().len());
     }
 }
