@@ -5,8 +5,9 @@
 //! - the countries by their two letters: one slot per pair of letters, each country by
 //!   its index in `isocountry::CountryCode::as_array()`.
 //!
-//! The tables only speed the look-ups: the code checks what a slot gives, and a name a
-//! table does not find is still asked of its crate.
+//! The code checks what a slot gives. A zone name the table does not find is still
+//! asked of chrono-tz; the country table holds every code (a test asks isocountry
+//! every pair of letters), so a pair it does not hold is no country.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;

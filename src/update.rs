@@ -189,6 +189,11 @@ impl std::fmt::Debug for HashPassword<'_> {
     }
 }
 
+/// Where the change to `field` is: changes are made in field order, one per field.
+pub(crate) fn position(changes: &[Change], field: Field) -> Option<usize> {
+    changes.binary_search_by_key(&field, Change::field).ok()
+}
+
 /// The changes of one update: a self-service request changes a few fields, which are
 /// kept inline rather than in an allocation of their own.
 pub(crate) type Changes = smallvec::SmallVec<[Change; 4]>;
@@ -275,11 +280,7 @@ impl<'p> Update<'p> {
     /// The change to `field`, if any.
     #[must_use]
     pub fn change(&self, field: Field) -> Option<&Change> {
-        let i = self
-            .changes
-            .binary_search_by_key(&field, Change::field)
-            .ok()?;
-        self.changes.get(i)
+        self.changes.get(position(&self.changes, field)?)
     }
 
     /// Whether nothing changes.

@@ -8,11 +8,9 @@ use crate::update::Change;
 use super::Decision;
 
 impl Decision<'_, '_> {
-    /// Where the change to `field` is: changes are made in field order, one per field.
+    /// Where the change to `field` is.
     fn position(&self, field: Field) -> Option<usize> {
-        self.changes
-            .binary_search_by_key(&field, Change::field)
-            .ok()
+        crate::update::position(&self.changes, field)
     }
 
     /// The password may not equal the username it will sit beside: the new one when

@@ -47,20 +47,15 @@ impl FromStr for Country {
             return Err(ErrorKind::UnknownCountry {});
         }
         let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-        // The table answers in one look; what it gives is checked, and anything else is
-        // asked of isocountry.
+        // The table holds every code isocountry knows (a test asks it every pair of
+        // letters), and what a slot gives is checked against the code asked for.
         let slot = usize::from(upper[0] - b'A') * 26 + usize::from(upper[1] - b'A');
-        let found = COUNTRY_SLOTS
+        COUNTRY_SLOTS
             .get(slot)
             .and_then(|&index| CountryCode::as_array().get(usize::from(index)))
-            .filter(|code| code.alpha2().as_bytes() == upper);
-        if let Some(&code) = found {
-            return Ok(Country(code));
-        }
-        let upper = std::str::from_utf8(&upper).map_err(|_| ErrorKind::UnknownCountry {})?;
-        CountryCode::for_alpha2(upper)
-            .map(Country)
-            .map_err(|_| ErrorKind::UnknownCountry {})
+            .filter(|code| code.alpha2().as_bytes() == upper)
+            .map(|&code| Country(code))
+            .ok_or(ErrorKind::UnknownCountry {})
     }
 }
 
