@@ -26,6 +26,12 @@ impl Separators {
         Separators { stops, white_space }
     }
 
+    /// Whether an entry stops at `b`: an ASCII separator, or a byte of a non-ASCII
+    /// character (which may be white space).
+    pub(crate) const fn stops_at(&self, b: u8) -> bool {
+        self.stops[b as usize]
+    }
+
     /// Where the first separator of `s` starts and ends, or `None`. One look-up a byte;
     /// a character is decoded only where a non-ASCII byte starts one.
     fn find(&self, s: &str) -> Option<(usize, usize)> {
