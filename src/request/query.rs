@@ -104,18 +104,29 @@ pub(crate) fn decode_lossy(raw: &[u8]) -> Vec<u8> {
     percent_encoding::percent_decode(&spaced).collect()
 }
 
+/// Each byte's value as a hex digit, or 16 when it is not one.
+const HEX: [u8; 256] = {
+    let mut table = [16; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[(b'0' + i) as usize] = i;
+        if i < 6 {
+            table[(b'a' + i) as usize] = 10 + i;
+            table[(b'A' + i) as usize] = 10 + i;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// The byte that `%XX` at the start of `bytes` stands for, if it is an escape.
 fn escaped(bytes: &[u8]) -> Option<u8> {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
     match bytes {
-        [b'%', high, low, ..] => Some(hex(*high)? << 4 | hex(*low)?),
+        [b'%', high, low, ..] => {
+            let (high, low) = (HEX[usize::from(*high)], HEX[usize::from(*low)]);
+            // Both are digits exactly when neither is 16.
+            ((high | low) < 16).then_some(high << 4 | low)
+        }
         _ => None,
     }
 }
@@ -124,30 +135,38 @@ fn escaped(bytes: &[u8]) -> Option<u8> {
 fn decode_into(raw: &str, own: &mut String) -> Option<()> {
     let bytes = raw.as_bytes();
     let mut pos = 0;
+    // Bounded: each turn takes at least one byte, or ends.
     loop {
         let plain = ESCAPES.run(bytes.get(pos..)?);
-        // Plain text ends at an ASCII byte or the end: a character boundary.
-        own.push_str(raw.get(pos..pos + plain)?);
-        pos += plain;
-        let rest = match bytes.get(pos..) {
-            Some([]) | None => return Some(()),
-            Some(rest) => rest,
-        };
-        pos += match (rest[0], escaped(rest)) {
-            (b'+', _) => {
-                own.push(' ');
-                1
-            }
-            (_, Some(byte)) if byte.is_ascii() => {
-                own.push(char::from(byte));
-                3
-            }
-            (_, Some(lead)) => escaped_character(rest, lead, own)?,
-            (_, None) => {
-                own.push('%');
-                1
-            }
-        };
+        if plain > 0 {
+            // Plain text ends at an ASCII byte or the end: a character boundary.
+            own.push_str(raw.get(pos..pos + plain)?);
+            pos += plain;
+        }
+        // Escapes often come in a row (`%20%20`, a character's bytes): each is
+        // decoded here, without a scan for the plain text that is not between them.
+        loop {
+            let rest = bytes.get(pos..)?;
+            pos += match rest.first() {
+                None => return Some(()),
+                Some(b'+') => {
+                    own.push(' ');
+                    1
+                }
+                Some(b'%') => match escaped(rest) {
+                    Some(byte) if byte.is_ascii() => {
+                        own.push(char::from(byte));
+                        3
+                    }
+                    Some(lead) => escaped_character(rest, lead, own)?,
+                    None => {
+                        own.push('%');
+                        1
+                    }
+                },
+                Some(_) => break,
+            };
+        }
     }
 }
 
@@ -262,6 +281,16 @@ mod tests {
         decodes("%FF", None);
         decodes("%C3é", None);
         decodes(&"%E2%80%99".repeat(7), Some(&"’".repeat(7)));
+    }
+
+    #[test]
+    fn hex_table_is_to_digit() {
+        for b in 0..=u8::MAX {
+            let expected = char::from(b)
+                .to_digit(16)
+                .map_or(16, |d| u8::try_from(d).unwrap());
+            assert_eq!(HEX[usize::from(b)], expected, "{b:#04x}");
+        }
     }
 
     /// A piece of an encoded value for the property test: text, `+`, a lone `%`, an
