@@ -311,18 +311,29 @@ impl<'a> Request<'a> {
             }
         };
         let slot = &mut self.slots[param.index()];
+        // The common case, a first usable value, is settled in one look.
+        if let (Slot::Absent, Slot::Value(_)) = (&*slot, &value) {
+            *slot = value;
+            if let Param::Field(field) = param {
+                self.sent.insert(field);
+            }
+            return;
+        }
+        self.accept_bad(param, value);
+    }
+
+    /// Takes a value that is bad, or a parameter sent again: the slot is marked, and a
+    /// field's slot no longer holds a usable value.
+    #[cold]
+    fn accept_bad(&mut self, param: Param, value: Slot<'a>) {
+        let slot = &mut self.slots[param.index()];
         *slot = match slot {
             Slot::Absent => value,
             _ => Slot::Duplicate,
         };
-        let bad = matches!(slot, Slot::Bad(_) | Slot::Duplicate);
-        self.bad_slots |= bad;
+        self.bad_slots = true;
         if let Param::Field(field) = param {
-            if bad {
-                self.sent.remove(field);
-            } else {
-                self.sent.insert(field);
-            }
+            self.sent.remove(field);
         }
     }
 
