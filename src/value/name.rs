@@ -31,13 +31,13 @@ impl FromStr for PersonName {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = plain::plain_text(s, PersonName::MAX, PersonName::MAX_MARKS)?;
         // Joiners passed the plain-text rules, so they are where a script needs them.
+        // The punctuation is asked first: it needs no look-up in Unicode's tables.
         let allowed = |c: char| {
-            is_letter(c)
+            matches!(
+                c,
+                ' ' | '\'' | '’' | '-' | '.' | ',' | '\u{200C}' | '\u{200D}'
+            ) || is_letter(c)
                 || is_mark(c)
-                || matches!(
-                    c,
-                    ' ' | '\'' | '’' | '-' | '.' | ',' | '\u{200C}' | '\u{200D}'
-                )
         };
         if !text.chars().all(allowed) {
             Err(ErrorKind::InvalidNameCharacter {})

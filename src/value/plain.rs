@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use compact_str::CompactString;
 use icu_properties::props::{
-    BidiControl, CanonicalCombiningClass, DefaultIgnorableCodePoint, Emoji, GeneralCategory,
+    CanonicalCombiningClass, DefaultIgnorableCodePoint, Emoji, GeneralCategory,
     GeneralCategoryGroup, JoiningType,
 };
 use icu_properties::{CodePointMapData, CodePointSetData};
@@ -60,8 +60,6 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
         return check_ascii_controls(s, control_ok);
     }
     let category = CodePointMapData::<GeneralCategory>::new();
-    let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
-    let bidi = CodePointSetData::new::<BidiControl>();
     for (i, c) in s.char_indices() {
         if c.is_ascii() {
             // No ASCII character is invisible; its controls are C0 and DEL.
@@ -79,19 +77,30 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
         if control {
             return Err(ErrorKind::ControlCharacter {});
         }
-        let invisible = matches!(
-            category,
-            GeneralCategory::Format
-                | GeneralCategory::PrivateUse
-                | GeneralCategory::Surrogate
-                | GeneralCategory::Unassigned
-        ) || ignorable.contains(c)
-            || bidi.contains(c);
-        if invisible && !joiner_in_context(s, i, c) {
+        if is_invisible(c, category) && !joiner_in_context(s, i, c) {
             return Err(ErrorKind::InvisibleCharacter {});
         }
     }
     Ok(())
+}
+
+/// Whether `c`, of general category `category`, is invisible or changes direction: a
+/// format, private-use, surrogate or unassigned character, or one that is
+/// `Default_Ignorable_Code_Point` or `Bidi_Control`. Every `Bidi_Control` character is a
+/// format character, and every other default-ignorable one a non-spacing mark or an
+/// other letter (a test holds this to both sets for every code point), so most
+/// characters need no look-up in either set.
+fn is_invisible(c: char, category: GeneralCategory) -> bool {
+    match category {
+        GeneralCategory::Format
+        | GeneralCategory::PrivateUse
+        | GeneralCategory::Surrogate
+        | GeneralCategory::Unassigned => true,
+        GeneralCategory::NonspacingMark | GeneralCategory::OtherLetter => {
+            CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        }
+        _ => false,
+    }
 }
 
 /// Whether `c` at byte `i` of `s` is a joiner or variation selector where it is allowed:
@@ -255,6 +264,8 @@ pub(crate) fn non_empty(s: &str) -> Result<&str, ErrorKind> {
 
 #[cfg(test)]
 mod tests {
+    use icu_properties::props::BidiControl;
+
     use super::*;
 
     #[track_caller]
@@ -349,6 +360,25 @@ mod tests {
         }
         plain("a\u{2028}b", 64, CONTROL);
         plain("a\u{2029}b", 64, CONTROL);
+    }
+
+    #[test]
+    fn invisible_is_both_sets_and_the_categories() {
+        let category = CodePointMapData::<GeneralCategory>::new();
+        let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+        let bidi = CodePointSetData::new::<BidiControl>();
+        for c in (0..=0x0010_FFFF_u32).filter_map(char::from_u32) {
+            let category = category.get(c);
+            let full = matches!(
+                category,
+                GeneralCategory::Format
+                    | GeneralCategory::PrivateUse
+                    | GeneralCategory::Surrogate
+                    | GeneralCategory::Unassigned
+            ) || ignorable.contains(c)
+                || bidi.contains(c);
+            assert_eq!(is_invisible(c, category), full, "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]
