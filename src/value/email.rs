@@ -94,6 +94,7 @@ fn general_address_at(address: &str) -> Option<usize> {
 /// What a byte may be in a plain ASCII address, one bit each.
 const ATEXT: u8 = 1; // RFC 5322 `atext`: a letter, a digit or one of ``!#$%&'*+-/=?^_`{|}~``
 const LET_DIG: u8 = 2; // a letter or a digit
+const SEPARATOR: u8 = 4; // a list separator: where an address in a list ends
 
 /// The classes of every byte (none for `.`, `@` and anything not ASCII).
 const CLASSES: [u8; 256] = {
@@ -102,6 +103,9 @@ const CLASSES: [u8; 256] = {
     while b < 128 {
         if b.is_ascii_alphanumeric() {
             table[b as usize] = ATEXT | LET_DIG;
+        }
+        if SEPARATORS.stops_at(b) {
+            table[b as usize] = SEPARATOR;
         }
         b += 1;
     }
@@ -128,16 +132,20 @@ const MAX_LABEL: usize = 63;
 /// what [`general_address_at`] accepts (a table and a property test hold the two equal),
 /// without its dozen passes; anything it refuses is left to that path.
 fn ascii_address_at(address: &[u8]) -> Option<usize> {
-    if address.len() > MAX_ADDRESS {
-        return None;
+    match ascii_address_in(address) {
+        Some((at, end)) if end == address.len() => Some(at),
+        _ => None,
     }
-    // A second `@` is not `atext`: the first is the only one.
-    let at = address.iter().position(|&b| b == b'@')?;
-    let (local, domain) = (&address[..at], &address[at + 1..]);
-    if local.len() > MAX_LOCAL_PART {
-        return None;
-    }
+}
+
+/// The address that [`ascii_address_at`] accepts at the start of `bytes`, ended by a
+/// list separator or the end: where its `@` is and where it ends. A list is read with
+/// one pass over each address, which finds its end as it goes.
+fn ascii_address_in(bytes: &[u8]) -> Option<(usize, usize)> {
     // The local part: a dot at the start, after another or at the end is an empty atom.
+    let local = &bytes[..bytes.len().min(MAX_LOCAL_PART + 1)];
+    let at = local.iter().position(|&b| b == b'@')?;
+    let local = &local[..at];
     let mut last = b'.';
     for &b in local {
         let ok = if b == b'.' {
@@ -153,8 +161,11 @@ fn ascii_address_at(address: &[u8]) -> Option<usize> {
     if last == b'.' {
         return None;
     }
-    // The domain: every byte `atext` or a dot; each label checked at the dot after it.
+    // The domain, up to a separator: every byte `atext` or a dot (a second `@` is
+    // neither); each label checked at the dot after it. Bounded by the longest address.
+    let domain = &bytes[at + 1..bytes.len().min(MAX_ADDRESS + 1)];
     let mut start = 0;
+    let mut end = domain.len();
     for (i, &b) in domain.iter().enumerate() {
         if b == b'.' {
             if !good_label(&domain[start..i]) {
@@ -162,12 +173,17 @@ fn ascii_address_at(address: &[u8]) -> Option<usize> {
             }
             start = i + 1;
         } else if class(b) & ATEXT == 0 {
-            return None;
+            if class(b) & SEPARATOR == 0 {
+                return None;
+            }
+            end = i;
+            break;
         }
     }
-    let top = &domain[start..];
+    let top = &domain[start..end];
     let labels = start > 0 && good_label(top) && !top.iter().all(u8::is_ascii_digit);
-    labels.then_some(at)
+    let end = at + 1 + end;
+    (labels && end <= MAX_ADDRESS).then_some((at, end))
 }
 
 /// A domain label of `atext`: 1–63 bytes, starting and ending with a letter or digit.
@@ -227,16 +243,6 @@ fn ascii_list(s: &str, max: usize) -> Option<EmailList> {
     if bytes.len() > max * (MAX_ADDRESS + 2) {
         return None;
     }
-    // The commonest value, one address, is its own list: its bytes hold no separator.
-    if let Some(at) = ascii_address_at(bytes).filter(|_| max > 0) {
-        return Some(EmailList(canonical(s, at)));
-    }
-    let entry_end = |from: usize| {
-        bytes[from..]
-            .iter()
-            .position(|&b| SEPARATORS.stops_at(b))
-            .map_or(bytes.len(), |len| from + len)
-    };
     // The addresses kept (start, end, where the `@` is), duplicates dropped; bounded by
     // `max`.
     let mut kept: SmallVec<[(usize, usize, usize); 4]> = SmallVec::new();
@@ -248,9 +254,13 @@ fn ascii_list(s: &str, max: usize) -> Option<EmailList> {
             continue;
         }
         let start = pos;
-        pos = entry_end(start);
+        let (at, len) = ascii_address_in(&bytes[start..])?;
+        pos = start + len;
+        if len == bytes.len() {
+            // The commonest value, one address, is its own list.
+            return (max > 0).then(|| EmailList(canonical(s, at)));
+        }
         let address = &bytes[start..pos];
-        let at = ascii_address_at(address)?;
         let seen = kept
             .iter()
             .any(|&(a, b, _)| bytes[a..b].eq_ignore_ascii_case(address));
@@ -393,6 +403,34 @@ mod tests {
             }),
         );
         check("a@x.org\tb@y.org\nc@z.org", Ok("a@x.org, b@y.org, c@z.org"));
+        check(",a@X.org", Ok("a@x.org"));
+        check("a@X.org;B@y.ORG", Ok("a@x.org, B@y.org"));
+    }
+
+    #[track_caller]
+    fn address_in(bytes: &str, expected: Option<(usize, usize)>) {
+        assert_eq!(ascii_address_in(bytes.as_bytes()), expected, "{bytes:?}");
+    }
+
+    /// An address in a list ends at the first separator after its `@`, and only there.
+    #[test]
+    fn addresses_end_at_a_separator() {
+        address_in("a@x.org", Some((1, 7)));
+        address_in("a@x.org,b@y.org", Some((1, 7)));
+        address_in("a@x.org; b", Some((1, 7)));
+        address_in("a@x.org\n", Some((1, 7)));
+        address_in("a@x.org.,", None);
+        address_in("a@x,y.org", None);
+        address_in("a,b@x.org", None);
+        address_in("a b@x.org", None);
+        address_in("a@x.org@y.org", None);
+        address_in(",a@x.org", None);
+        let label = "b".repeat(MAX_LABEL);
+        let longest = format!("a@{label}.{label}.{label}.{}.org", "c".repeat(56));
+        assert_eq!(longest.len(), MAX_ADDRESS);
+        address_in(&format!("{longest},c@d.org"), Some((1, MAX_ADDRESS)));
+        address_in(&format!("b{longest},c@d.org"), None);
+        address_in(&format!("b{longest}"), None);
     }
 
     #[test]
