@@ -82,7 +82,10 @@ impl Visitor<'_> for NameSeed {
     }
 
     fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
-        Ok(Param::from_name(name).ok_or_else(|| crate::request::key_of(name).to_owned()))
+        Ok(
+            Param::from_name(name.as_bytes())
+                .ok_or_else(|| crate::request::key_of(name).to_owned()),
+        )
     }
 }
 

@@ -5,9 +5,11 @@ use std::fmt;
 
 mod builder;
 mod json;
+mod param;
 pub(crate) mod query;
 
 pub use builder::RequestBuilder;
+pub(crate) use param::Param;
 
 use crate::error::{Error, ErrorKind};
 use crate::field::{Field, FieldSet};
@@ -16,63 +18,6 @@ use crate::field::{Field, FieldSet};
 pub const MAX_PARAMETERS: usize = 100;
 /// Most bytes one request may be.
 pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
-
-/// A parameter the request can name: a field, or one of the four that are not fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Param {
-    Field(Field),
-    Id,
-    Validation,
-    AuthUsername,
-    AuthPassword,
-}
-
-impl Param {
-    const COUNT: usize = Field::COUNT + 4;
-
-    pub(crate) fn from_name(name: &str) -> Option<Param> {
-        Some(match name {
-            "id" => Param::Id,
-            "validation" => Param::Validation,
-            "auth_username" => Param::AuthUsername,
-            "auth_password" => Param::AuthPassword,
-            _ => Param::Field(name.parse().ok()?),
-        })
-    }
-
-    const fn index(self) -> usize {
-        match self {
-            Param::Field(field) => field as usize,
-            Param::Id => Field::COUNT,
-            Param::Validation => Field::COUNT + 1,
-            Param::AuthUsername => Field::COUNT + 2,
-            Param::AuthPassword => Field::COUNT + 3,
-        }
-    }
-
-    const fn name(self) -> &'static str {
-        match self {
-            Param::Field(field) => field.as_str(),
-            Param::Id => "id",
-            Param::Validation => "validation",
-            Param::AuthUsername => "auth_username",
-            Param::AuthPassword => "auth_password",
-        }
-    }
-
-    const ALL: [Param; Param::COUNT] = {
-        let mut all = [Param::Id; Param::COUNT];
-        let mut i = 0;
-        while i < Field::COUNT {
-            all[i] = Param::Field(Field::ALL[i]);
-            i += 1;
-        }
-        all[Field::COUNT + 1] = Param::Validation;
-        all[Field::COUNT + 2] = Param::AuthUsername;
-        all[Field::COUNT + 3] = Param::AuthPassword;
-        all
-    };
-}
 
 /// A value that was sent but cannot be used, known while parsing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,12 +132,15 @@ impl<'a> Request<'a> {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            // The common pair, plain name and plain value, takes the short way.
-            let param = match piece(pair.name.clone()) {
-                Some(name) if !pair.name_encoded => {
-                    Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
-                }
-                name => request.decoded_name(name, &input[pair.name], input.len()),
+            // The common pair, plain name and plain value, takes the short way: a name
+            // is looked up as bytes (an encoded one, holding `+` or `%`, names nothing).
+            let raw_name = &input[pair.name.clone()];
+            let param = match Param::from_name(raw_name) {
+                Some(param) => Ok(param),
+                None => match piece(pair.name) {
+                    Some(name) if !pair.name_encoded => Err(key_of(name).to_owned()),
+                    name => request.decoded_name(name, raw_name, input.len()),
+                },
             };
             let value = match piece(pair.value) {
                 Some(raw) if !pair.value_encoded => Some(Text::Input(raw)),
@@ -218,7 +166,7 @@ impl<'a> Request<'a> {
         let decoded = name.and_then(|name| query::decode(name, &mut self.own));
         let param = if let Some(name) = decoded {
             let name = name.as_str(&self.own);
-            Param::from_name(name).ok_or_else(|| key_of(name).to_owned())
+            Param::from_name(name.as_bytes()).ok_or_else(|| key_of(name).to_owned())
         } else {
             // Decoded leniently, so that an encoded `=` still cuts the key.
             let decoded = query::decode_lossy(raw);
