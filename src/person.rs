@@ -104,6 +104,7 @@ macro_rules! define_person_text {
             /// The stored text of a field; `None` for the fields not stored as text
             /// (`password`, never stored here, and `role`, an id).
             #[must_use]
+            #[inline]
             pub fn text(&self, field: Field) -> Option<&str> {
                 match field { $( Field::$variant => member!($store, self.$name.as_str()), )* }
             }
