@@ -49,42 +49,39 @@ impl FromStr for PhoneNumber {
         if !starts || !ends {
             return Err(invalid);
         }
-        // The canonical number is short and ASCII: written on the stack, kept inline.
-        let mut out = [0u8; Self::MAX_DIGITS + 1];
-        let mut len = 0;
-        if plus {
-            out[0] = b'+';
-            len = 1;
-        }
-        let mut digits = 0;
+        // The canonical number is short and ASCII: written on the stack, kept inline
+        // (after a `+`, which every byte is until a digit is written over it).
+        let mut out = [b'+'; Self::MAX_DIGITS + 1];
+        let mut len = usize::from(plus);
+        // Room for the `+` and the most digits a number may have.
+        let room = len + Self::MAX_DIGITS;
         let mut trunk_dropped = false;
         let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
+        while let Some(&b) = bytes.get(i) {
+            i += 1;
+            if b.is_ascii_digit() {
+                if len == room {
+                    return Err(invalid);
+                }
+                out[len] = b;
+                len += 1;
+                continue;
+            }
+            match b {
                 // "(0)" right after a country code (1 to 3 digits) is a trunk prefix.
                 b'(' if plus
-                    && (1..=3).contains(&digits)
+                    && (1..=3).contains(&(len - 1))
                     && !trunk_dropped
-                    && bytes[i..].starts_with(b"(0)") =>
+                    && bytes[i..].starts_with(b"0)") =>
                 {
                     trunk_dropped = true;
-                    i += 3;
-                    continue;
-                }
-                b @ b'0'..=b'9' => {
-                    digits += 1;
-                    if digits > Self::MAX_DIGITS {
-                        return Err(invalid);
-                    }
-                    out[len] = b;
-                    len += 1;
+                    i += 2;
                 }
                 b' ' | b'-' | b'.' | b'(' | b')' => {}
                 _ => return Err(invalid),
             }
-            i += 1;
         }
-        if digits < Self::MIN_DIGITS {
+        if len - usize::from(plus) < Self::MIN_DIGITS {
             return Err(invalid);
         }
         // ASCII digits and `+`: always UTF-8.
@@ -120,6 +117,12 @@ mod tests {
             (" 12 ", Ok("12")),
             ("12345678901234567890", Ok("12345678901234567890")),
             ("123456789012345678901", invalid.clone()),
+            ("+12345678901234567890", Ok("+12345678901234567890")),
+            ("+123456789012345678901", invalid.clone()),
+            ("+1234 (0)20", Ok("+1234020")),
+            ("+44 (0)(0)20", Ok("+44020")),
+            ("+(0)20", Ok("+020")),
+            ("+44 (0", Ok("+440")),
             ("1", invalid.clone()),
             ("+", invalid.clone()),
             ("++44", invalid.clone()),
