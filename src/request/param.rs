@@ -74,7 +74,8 @@ struct Windows {
 }
 
 impl Windows {
-    /// The windows of a name from the request; `None` for a length no parameter has.
+    /// The windows of a name from the request; `None` for one shorter than 2 bytes or
+    /// longer than 16 (no parameter's name is).
     fn of(name: &[u8]) -> Option<Windows> {
         let len = name.len();
         let (first, last) = match len {
