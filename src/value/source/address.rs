@@ -83,15 +83,22 @@ fn ipv4_prefix(s: &[u8]) -> Option<(Ipv4Addr, usize)> {
             }
             pos += 1;
         }
-        let (value, len) = number(&s[pos..], 10, 3)?;
-        // No leading zero: `010` could be read as octal elsewhere.
-        if len > 1 && s[pos] == b'0' {
-            return None;
-        }
-        *octet = u8::try_from(value).ok()?;
+        let (value, len) = decimal_byte(&s[pos..])?;
+        *octet = value;
         pos += len;
     }
     Some((Ipv4Addr::from(octets), pos))
+}
+
+/// A decimal number up to 255 at the start of `s`, of one to three digits and no
+/// leading zero (`010` could be read as octal elsewhere), and how many bytes it took:
+/// an IPv4 octet, or a network's prefix length.
+pub(super) fn decimal_byte(s: &[u8]) -> Option<(u8, usize)> {
+    let (value, len) = number(s, 10, 3)?;
+    if len > 1 && s[0] == b'0' {
+        return None;
+    }
+    Some((u8::try_from(value).ok()?, len))
 }
 
 /// A number in `radix` at the start of `s`, of one to `max` digits, and how many bytes

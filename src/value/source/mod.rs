@@ -12,7 +12,7 @@ use smallvec::SmallVec;
 use crate::error::ErrorKind;
 use crate::value::list::Separators;
 use crate::value::plain;
-use address::{parse_ipv4, parse_ipv6, push_decimal, push_ipv4, push_ipv6};
+use address::{decimal_byte, parse_ipv4, parse_ipv6, push_decimal, push_ipv4, push_ipv6};
 
 /// The default most entries one list may hold.
 pub(crate) const MAX_SOURCES: usize = 32;
@@ -59,19 +59,13 @@ fn parse_entry(entry: &str) -> Option<IpNetwork> {
     Some(unmapped(network))
 }
 
-/// A prefix length: one to three plain decimal digits, no leading zero but in `0`.
+/// A prefix length: one to three plain decimal digits, no leading zero but in `0`, and
+/// nothing after them.
 fn prefix_length(prefix: &[u8]) -> Option<u8> {
-    let (&first, rest) = prefix.split_first()?;
-    if !first.is_ascii_digit() || (first == b'0' && !rest.is_empty()) || rest.len() > 2 {
-        return None;
+    match decimal_byte(prefix)? {
+        (length, len) if len == prefix.len() => Some(length),
+        _ => None,
     }
-    rest.iter().try_fold(first - b'0', |length, &b| {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        length.checked_mul(10)?.checked_add(digit)
-    })
 }
 
 /// Appends a network's canonical text: a single address bare, IPv6 compressed
