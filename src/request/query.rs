@@ -38,34 +38,33 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
     std::iter::from_fn(move || {
         while pos < input.len() {
             let start = pos;
-            let mut eq = None;
-            let mut encoded = [false; 2];
-            loop {
-                // What can still matter: in the name, all five; in the value, not `=`;
-                // once the value is known to be encoded, only the end of the pair (a long
-                // encoded value, such as an armored key, is then one run).
-                let rest = &input[pos..];
-                pos += match (eq.is_some(), encoded[1]) {
-                    (false, _) => IN_NAME.low_run(rest),
-                    (true, false) => IN_VALUE.run(rest),
-                    (true, true) => SEPARATORS.run(rest),
-                };
-                match input.get(pos) {
-                    None | Some(b';' | b'&') => break,
-                    Some(b'=') if eq.is_none() => eq = Some(pos),
-                    Some(_) => encoded[usize::from(eq.is_some())] = true,
-                }
-                pos += 1;
+            // The name, up to `=` or the end of the pair. Past a `+` or `%` the scan goes
+            // on: an encoded name is rare, and it is decoded later.
+            let mut at = start + IN_NAME.low_run(&input[start..]);
+            let mut name_encoded = false;
+            while let Some(b'+' | b'%') = input.get(at) {
+                name_encoded = true;
+                at += 1 + IN_NAME.low_run(&input[at + 1..]);
             }
-            let end = pos;
-            pos += 1; // past the separator
-            if end > start {
-                let eq = eq.unwrap_or(end);
+            let name_end = at;
+            // The value: once it is known to be encoded, only the end of the pair can
+            // matter (a long encoded value, such as an armored key, is then one run).
+            let mut value_encoded = false;
+            if input.get(at) == Some(&b'=') {
+                at += 1;
+                at += IN_VALUE.run(&input[at..]);
+                if let Some(b'+' | b'%') = input.get(at) {
+                    value_encoded = true;
+                    at += SEPARATORS.run(&input[at..]);
+                }
+            }
+            pos = at + 1; // past the separator
+            if at > start {
                 return Some(Pair {
-                    name: start..eq,
-                    value: (eq + 1).min(end)..end,
-                    name_encoded: encoded[0],
-                    value_encoded: encoded[1],
+                    name: start..name_end,
+                    value: (name_end + 1).min(at)..at,
+                    name_encoded,
+                    value_encoded,
                 });
             }
         }
@@ -232,6 +231,38 @@ mod tests {
         split("=x", &[("", "x")]);
         split("é=ü;ö", &[("é", "ü"), ("ö", "")]);
         split("", &[]);
+        split("a%3D=1&b+c=%=", &[("a%3D", "1"), ("b+c", "%=")]);
+        split("%;+&a%", &[("%", ""), ("+", ""), ("a%", "")]);
+        split("=+;=", &[("", "+"), ("", "")]);
+    }
+
+    /// What the splitter must give, written plainly: the pairs between separators,
+    /// each cut at its first `=`, and whether each side holds `+` or `%`.
+    fn split_plainly(input: &str) -> Vec<(&str, &str, bool, bool)> {
+        let encoded = |s: &str| s.contains(['+', '%']);
+        input
+            .split([';', '&'])
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (name, value, encoded(name), encoded(value))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// The splitter, which scans a word at a time, gives what the plain definition
+        /// gives, on text made of the bytes it stops at and a few it does not.
+        #[test]
+        fn splits_as_written_plainly(input in "[;&=+%a_é0-9]{0,40}") {
+            let got: Vec<_> = pairs(input.as_bytes())
+                .map(|pair| {
+                    let (name, value) = (&input[pair.name], &input[pair.value]);
+                    (name, value, pair.name_encoded, pair.value_encoded)
+                })
+                .collect();
+            proptest::prop_assert_eq!(got, split_plainly(&input));
+        }
     }
 
     #[track_caller]
