@@ -169,31 +169,41 @@ impl Decision<'_, '_> {
             return Change::cleared(field).ok_or(ErrorKind::EmptyValue {});
         }
         match Change::parse(field, value, &self.rules) {
-            // A list refused for its count or its length under today's policy may still
-            // be the stored list sent back: one stored when the policy allowed more
-            // entries, or sent with addresses repeated or separators doubled (the raw
-            // bound counts bytes, not what is left once they are dropped). Read it again
-            // with room for what the default policy allows, or for as many entries as
-            // the stored list holds if more, and take it only if it is the stored list;
-            // anything else keeps the policy's answer.
             Err(refused @ (ErrorKind::TooManyEntries { .. } | ErrorKind::TooLong { .. })) => {
-                let mut rules = self.rules;
-                let (entries, default) = match field {
-                    Field::Email => (&mut rules.email_entries, MAX_EMAILS),
-                    Field::Source => (&mut rules.source_entries, MAX_SOURCES),
-                    _ => return Err(refused),
-                };
-                let room = stored_entries(self.person, field).max(default);
-                if room <= *entries {
-                    return Err(refused);
-                }
-                *entries = room;
-                match Change::parse(field, value, &rules) {
-                    Ok(change) if change.is_no_op(self.person) => Ok(change),
-                    _ => Err(refused),
-                }
+                self.parse_stored_list(field, value, refused)
             }
             parsed => parsed,
+        }
+    }
+
+    /// A list refused for its count or its length under today's policy may still be
+    /// the stored list sent back: one stored when the policy allowed more entries, or
+    /// sent with addresses repeated or separators doubled (the raw bound counts bytes,
+    /// not what is left once they are dropped). Read it again with room for what the
+    /// default policy allows, or for as many entries as the stored list holds if more,
+    /// and take it only if it is the stored list; anything else keeps the policy's
+    /// answer, `refused`.
+    #[cold]
+    fn parse_stored_list(
+        &self,
+        field: Field,
+        value: &str,
+        refused: ErrorKind,
+    ) -> Result<Change, ErrorKind> {
+        let mut rules = self.rules;
+        let (entries, default) = match field {
+            Field::Email => (&mut rules.email_entries, MAX_EMAILS),
+            Field::Source => (&mut rules.source_entries, MAX_SOURCES),
+            _ => return Err(refused),
+        };
+        let room = stored_entries(self.person, field).max(default);
+        if room <= *entries {
+            return Err(refused);
+        }
+        *entries = room;
+        match Change::parse(field, value, &rules) {
+            Ok(change) if change.is_no_op(self.person) => Ok(change),
+            _ => Err(refused),
         }
     }
 
