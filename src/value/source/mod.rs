@@ -33,6 +33,14 @@ fn entries(s: &str) -> impl Iterator<Item = &str> {
 /// One entry: an address, or an address and a prefix length of plain decimal digits
 /// (no sign, no leading zero). An IPv4-mapped IPv6 entry is read as its IPv4 entry.
 fn parse_entry(entry: &str) -> Option<IpNetwork> {
+    read_entry(entry).map(|(network, _)| network)
+}
+
+/// One entry, and whether it is its own canonical text. An entry read as IPv4 is, but
+/// for a `/32` prefix (a single address is written bare): the reader takes one spelling
+/// of an octet or a prefix length, plain decimal with no leading zero, which is the one
+/// written.
+fn read_entry(entry: &str) -> Option<(IpNetwork, bool)> {
     let bytes = entry.as_bytes();
     // One look at each byte of the address finds its end and whether it is IPv6 (it
     // holds a `:`), so that it is read once, as one or the other: a search for each
@@ -56,7 +64,8 @@ fn parse_entry(entry: &str) -> Option<IpNetwork> {
         None => IpNetwork::from(address),
         Some(prefix) => IpNetwork::new(address, prefix_length(prefix)?).ok()?,
     };
-    Some(unmapped(network))
+    let canonical = !colon && (end == bytes.len() || network.prefix() != 32);
+    Some((unmapped(network), canonical))
 }
 
 /// A prefix length: one to three plain decimal digits, no leading zero but in `0`, and
@@ -122,13 +131,17 @@ impl SourceList {
         plain::check_raw_length(s, max * MAX_ENTRY)?;
         // Kept for the duplicate check; a list of a few entries needs no allocation.
         let mut networks: SmallVec<[IpNetwork; 4]> = SmallVec::new();
+        // Written as the entries are read: each `, ` is at most one byte longer than
+        // the separator sent, and an entry is at least two bytes (`::`).
+        let mut text = String::with_capacity(s.len() + s.len() / 3 + 1);
         for (count, entry) in entries(s).enumerate() {
             if count == max {
                 return Err(ErrorKind::TooManyEntries { max });
             }
-            let given = parse_entry(entry).ok_or_else(|| ErrorKind::InvalidSourceEntry {
-                entry: entry.to_owned(),
-            })?;
+            let (given, canonical) =
+                read_entry(entry).ok_or_else(|| ErrorKind::InvalidSourceEntry {
+                    entry: entry.to_owned(),
+                })?;
             if given.ip() != given.network() {
                 let network = IpNetwork::new(given.network(), given.prefix()).map_err(|_| {
                     ErrorKind::InvalidSourceEntry {
@@ -137,22 +150,23 @@ impl SourceList {
                 })?;
                 return Err(ErrorKind::HostBitsSet { given, network });
             }
-            if !networks.contains(&given) {
-                networks.push(given);
+            if networks.contains(&given) {
+                continue;
+            }
+            networks.push(given);
+            if !text.is_empty() {
+                text.push_str(", ");
+            }
+            if canonical {
+                text.push_str(entry);
+            } else {
+                push_network(&mut text, given);
             }
         }
         if networks.is_empty() {
             return Err(ErrorKind::InvalidSourceEntry {
                 entry: s.to_owned(),
             });
-        }
-        // `, ` may be one byte longer than the separator sent.
-        let mut text = String::with_capacity(s.len() + networks.len());
-        for network in &networks {
-            if !text.is_empty() {
-                text.push_str(", ");
-            }
-            push_network(&mut text, *network);
         }
         Ok(SourceList {
             text: CompactString::from(text),
@@ -300,6 +314,20 @@ mod tests {
             .collect::<Vec<_>>()
             .join(",");
         check(&many, Err(ErrorKind::TooManyEntries { max: 32 }));
+    }
+
+    proptest::proptest! {
+        /// An entry taken as its own canonical text is what the writer writes for it.
+        #[test]
+        fn entries_taken_as_sent_are_canonical(
+            entry in "([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,3})?|[0-9a-fA-F:.]{2,24}(/[0-9]{1,3})?",
+        ) {
+            if let Some((network, true)) = read_entry(&entry) {
+                let mut written = String::new();
+                push_network(&mut written, network);
+                proptest::prop_assert_eq!(written, entry);
+            }
+        }
     }
 
     #[test]
