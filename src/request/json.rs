@@ -57,7 +57,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
             let validation = param == Ok(Param::Validation);
             let raw: &'de RawValue = map.next_value()?;
             let value = read_value(raw, &mut request, validation, self.size);
-            request.accept(param, value);
+            match param {
+                Ok(param) => request.accept(param, value),
+                Err(key) => request.accept_unknown(key),
+            }
         }
         Ok(request)
     }

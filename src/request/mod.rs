@@ -132,15 +132,16 @@ impl<'a> Request<'a> {
             if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            // The common pair, plain name and plain value, takes the short way: a name
-            // is looked up as bytes (an encoded one, holding `+` or `%`, names nothing).
+            // A name is looked up as bytes; one that names nothing as it is sent (an
+            // encoded one, holding `+` or `%`, never does) takes the cold path, and an
+            // unknown name's value is not read.
             let raw_name = &input[pair.name.clone()];
-            let param = match Param::from_name(raw_name) {
-                Some(param) => Ok(param),
-                None => match piece(pair.name) {
-                    Some(name) if !pair.name_encoded => Err(key_of(name).to_owned()),
-                    name => request.decoded_name(name, raw_name, input.len()),
-                },
+            let found = Param::from_name(raw_name).or_else(|| {
+                let name = piece(pair.name);
+                request.unknown_name(name, pair.name_encoded, raw_name, input.len())
+            });
+            let Some(param) = found else {
+                continue;
             };
             let value = match piece(pair.value) {
                 Some(raw) if !pair.value_encoded => Some(Text::Input(raw)),
@@ -152,9 +153,27 @@ impl<'a> Request<'a> {
         Ok(request)
     }
 
+    /// A name that names no parameter as it is sent: the parameter it names once
+    /// decoded, or `None` with its key kept among the unknown names. `name` is its text
+    /// in the input, if UTF-8; `encoded` whether it holds `+` or `%`.
+    #[cold]
+    #[inline(never)]
+    fn unknown_name(
+        &mut self,
+        name: Option<&str>,
+        encoded: bool,
+        raw: &[u8],
+        total: usize,
+    ) -> Option<Param> {
+        let found = match name {
+            Some(name) if !encoded => Err(key_of(name).to_owned()),
+            name => self.decoded_name(name, raw, total),
+        };
+        found.map_err(|key| self.accept_unknown(key)).ok()
+    }
+
     /// The parameter an encoded name (or one that is not UTF-8) names, or its key when
     /// it is unknown; `name` is its text in the input, if UTF-8.
-    #[inline(never)]
     fn decoded_name(
         &mut self,
         name: Option<&str>,
@@ -244,20 +263,10 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Takes one parameter, known or unknown (by its key, see [`key_of`]); `value` is a
-    /// value or a bad one.
+    /// Takes a parameter's value, or a bad one.
     // Inlined: it runs once per pair, and its arguments then need not be moved.
     #[inline]
-    pub(crate) fn accept(&mut self, param: Result<Param, String>, value: Slot<'a>) {
-        let param = match param {
-            Ok(param) => param,
-            Err(name) => {
-                if !self.unknown.contains(&name) {
-                    self.unknown.push(name);
-                }
-                return;
-            }
-        };
+    pub(crate) fn accept(&mut self, param: Param, value: Slot<'a>) {
         let slot = &mut self.slots[param.index()];
         // The common case, a first usable value, is settled in one look.
         if let (Slot::Absent, Slot::Value(_)) = (&*slot, &value) {
@@ -268,6 +277,14 @@ impl<'a> Request<'a> {
             return;
         }
         self.accept_bad(param, value);
+    }
+
+    /// Keeps the key of a parameter that `people/update` does not have (see
+    /// [`key_of`]), once, in order of arrival.
+    pub(crate) fn accept_unknown(&mut self, key: String) {
+        if !self.unknown.contains(&key) {
+            self.unknown.push(key);
+        }
     }
 
     /// Takes a value that is bad, or a parameter sent again: the slot is marked, and a
