@@ -39,14 +39,23 @@ macro_rules! cleared {
     };
 }
 
-/// The canonical change for a value, under the rules.
-macro_rules! parse_change {
-    (clearable $variant:ident $ty:ty, $value:expr, $rules:expr) => {
-        Change::$variant(Some(<$ty as FieldValue>::parse_under($value, $rules)?))
+/// A value of a field's type as its change.
+macro_rules! wrap_change {
+    (clearable $variant:ident, $value:expr) => {
+        Change::$variant(Some($value))
     };
-    (required $variant:ident $ty:ty, $value:expr, $rules:expr) => {
-        Change::$variant(<$ty as FieldValue>::parse_under($value, $rules)?)
+    (required $variant:ident, $value:expr) => {
+        Change::$variant($value)
     };
+}
+
+/// What is done with a field's value as the value type of its field: the decision
+/// checks a value as its own type, and makes it a [`Change`] only once it is one.
+pub(crate) trait CheckValue {
+    type Output;
+
+    /// Checks a value of type `T`; `change` makes one a change.
+    fn check<T: FieldValue>(self, change: impl FnOnce(T) -> Change) -> Self::Output;
 }
 
 macro_rules! define_change {
@@ -86,22 +95,44 @@ macro_rules! define_change {
                 match field { $( Field::$variant => cleared!($clear $variant), )* }
             }
 
-            /// The canonical change for a trimmed, non-empty value (the password as
-            /// sent): its format only.
-            // Into the decision's loop, where the compiler would otherwise call it (it
-            // has two callers): the call and the move of its result cost more than
-            // the match itself on most fields.
+            /// Hands `check` the value type of `field`.
+            // Into the decision's loop (it has a second caller, so the compiler would
+            // call it): there each field's check is then made for its own type, which
+            // saves moving a change's `Result` about (about 400 instructions on the
+            // full administrator request).
             #[inline(always)]
-            pub(crate) fn parse(field: Field, value: &str, rules: &Rules) -> Result<Change, ErrorKind> {
-                Ok(match field {
-                    $( Field::$variant => parse_change!($clear $variant $ty, value, rules), )*
-                })
+            pub(crate) fn check_as<C: CheckValue>(field: Field, check: C) -> C::Output {
+                match field {
+                    $( Field::$variant => check.check::<$ty>(|value| wrap_change!($clear $variant, value)), )*
+                }
             }
         }
     };
 }
 
 with_field_table!(define_change);
+
+impl Change {
+    /// The canonical change for a trimmed, non-empty value (the password as sent): its
+    /// format only.
+    pub(crate) fn parse(field: Field, value: &str, rules: &Rules) -> Result<Change, ErrorKind> {
+        /// A value parsed as its field's type, and made a change.
+        struct Parse<'v> {
+            value: &'v str,
+            rules: &'v Rules,
+        }
+
+        impl CheckValue for Parse<'_> {
+            type Output = Result<Change, ErrorKind>;
+
+            fn check<T: FieldValue>(self, change: impl FnOnce(T) -> Change) -> Self::Output {
+                T::parse_under(self.value, self.rules).map(change)
+            }
+        }
+
+        Change::check_as(field, Parse { value, rules })
+    }
+}
 
 /// How the password is shown wherever a value would be.
 const REDACTED: &str = "********";

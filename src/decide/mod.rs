@@ -9,8 +9,8 @@ use crate::field::Field;
 use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
 use crate::request::Request;
-use crate::update::{Accepted, Change, Changes, Update, Valid};
-use crate::value::{MAX_EMAILS, MAX_LIST_ENTRIES, MAX_SOURCES, Rules, list_entries};
+use crate::update::{Accepted, Change, Changes, CheckValue, Update, Valid};
+use crate::value::{FieldValue, MAX_EMAILS, MAX_LIST_ENTRIES, MAX_SOURCES, Rules, list_entries};
 
 /// How many entries the stored list of `field` holds, splitting on every list
 /// separator (which may count more entries, never fewer), up to the hard ceiling.
@@ -138,73 +138,80 @@ impl Decision<'_, '_> {
         if stored == Some(value) {
             return;
         }
-        // A value that is not allowed is refused for that before its format.
-        let may_change = |new_role| {
-            self.standing
-                .may_change(field, new_role, self.policy, self.context)
+        // An empty value clears a field that may be cleared; any other field's type
+        // refuses it.
+        if value.is_empty()
+            && let Some(change) = Change::cleared(field)
+        {
+            self.take(field, change);
+            return;
+        }
+        Change::check_as(
+            field,
+            FieldCheck {
+                decision: self,
+                field,
+                value,
+                stored,
+            },
+        );
+    }
+
+    /// A well-formed change that is not the stored value (`role` compared here): taken
+    /// if it is allowed and passes the policy.
+    fn take(&mut self, field: Field, change: Change) {
+        let new_role = match &change {
+            Change::Role(id) if id.get() == self.person.role => return,
+            Change::Role(id) => self.context.roles().level(id.get()),
+            _ => None,
         };
-        let checked = match self.parse(field, value) {
-            Err(kind) => Err(may_change(None).err().unwrap_or(kind)),
-            Ok(change) if change.leaves(stored, self.person.role) => return,
-            Ok(change) => {
-                let new_role = match &change {
-                    Change::Role(id) => self.context.roles().level(id.get()),
-                    _ => None,
-                };
-                may_change(new_role)
-                    .and_then(|()| self.check_policy(&change))
-                    .map(|()| change)
-            }
-        };
+        let checked = self
+            .standing
+            .may_change(field, new_role, self.policy, self.context)
+            .and_then(|()| self.check_policy(&change));
         match checked {
-            Ok(change) => self.changes.push(change),
+            Ok(()) => self.changes.push(change),
             Err(kind) => self.errors.push(Error::new(field.as_str(), kind)),
         }
     }
 
-    /// The canonical change for a trimmed value (the password untrimmed): its format
-    /// only, so that a value equal to the stored one is recognised whatever the policy.
-    fn parse(&self, field: Field, value: &str) -> Result<Change, ErrorKind> {
-        if value.is_empty() && field.is_clearable() {
-            return Change::cleared(field).ok_or(ErrorKind::EmptyValue {});
+    /// A value refused for its format (`refused`): a value that is not allowed is
+    /// refused for that instead. A list refused for its size may still be the stored
+    /// list sent back, which is no change.
+    fn refuse(&mut self, field: Field, value: &str, refused: ErrorKind) {
+        if let ErrorKind::TooManyEntries { .. } | ErrorKind::TooLong { .. } = refused
+            && self.is_stored_list(field, value)
+        {
+            return;
         }
-        match Change::parse(field, value, &self.rules) {
-            Err(refused @ (ErrorKind::TooManyEntries { .. } | ErrorKind::TooLong { .. })) => {
-                self.parse_stored_list(field, value, refused)
-            }
-            parsed => parsed,
-        }
+        let kind = self
+            .standing
+            .may_change(field, None, self.policy, self.context)
+            .err()
+            .unwrap_or(refused);
+        self.errors.push(Error::new(field.as_str(), kind));
     }
 
-    /// A list refused for its count or its length under today's policy may still be
-    /// the stored list sent back: one stored when the policy allowed more entries, or
-    /// sent with addresses repeated or separators doubled (the raw bound counts bytes,
-    /// not what is left once they are dropped). Read it again with room for what the
-    /// default policy allows, or for as many entries as the stored list holds if more,
-    /// and take it only if it is the stored list; anything else keeps the policy's
-    /// answer, `refused`.
+    /// Whether `value`, a list refused for its count or its length under today's
+    /// policy, is the stored list sent back: one stored when the policy allowed more
+    /// entries, or sent with addresses repeated or separators doubled (the raw bound
+    /// counts bytes, not what is left once they are dropped). It is read again with
+    /// room for what the default policy allows, or for as many entries as the stored
+    /// list holds if more.
     #[cold]
-    fn parse_stored_list(
-        &self,
-        field: Field,
-        value: &str,
-        refused: ErrorKind,
-    ) -> Result<Change, ErrorKind> {
+    fn is_stored_list(&self, field: Field, value: &str) -> bool {
         let mut rules = self.rules;
         let (entries, default) = match field {
             Field::Email => (&mut rules.email_entries, MAX_EMAILS),
             Field::Source => (&mut rules.source_entries, MAX_SOURCES),
-            _ => return Err(refused),
+            _ => return false,
         };
         let room = stored_entries(self.person, field).max(default);
         if room <= *entries {
-            return Err(refused);
+            return false;
         }
         *entries = room;
-        match Change::parse(field, value, &rules) {
-            Ok(change) if change.is_no_op(self.person) => Ok(change),
-            _ => Err(refused),
-        }
+        Change::parse(field, value, &rules).is_ok_and(|change| change.is_no_op(self.person))
     }
 
     /// What the policy and the role catalogue say of a real change. (A list's count was
@@ -223,6 +230,30 @@ impl Decision<'_, '_> {
                 Err(ErrorKind::UsernameTaken {})
             }
             _ => Ok(()),
+        }
+    }
+}
+
+/// One field's value, checked as the value type of its field.
+struct FieldCheck<'d, 'p, 'c, 'v> {
+    decision: &'d mut Decision<'p, 'c>,
+    field: Field,
+    /// Trimmed (the password as sent), not empty.
+    value: &'v str,
+    /// The field's stored text (`None` for `role` and `password`).
+    stored: Option<&'p str>,
+}
+
+impl CheckValue for FieldCheck<'_, '_, '_, '_> {
+    type Output = ();
+
+    fn check<T: FieldValue>(self, change: impl FnOnce(T) -> Change) {
+        let decision = self.decision;
+        match T::parse_under(self.value, &decision.rules) {
+            // Equal to the stored value in canonical form: no change.
+            Ok(value) if value.stored().is_some() && value.stored() == self.stored => {}
+            Ok(value) => decision.take(self.field, change(value)),
+            Err(refused) => decision.refuse(self.field, self.value, refused),
         }
     }
 }
