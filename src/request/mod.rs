@@ -144,11 +144,11 @@ impl<'a> Request<'a> {
                 continue;
             };
             let value = match piece(pair.value) {
-                Some(raw) if !pair.value_encoded => Some(Text::Input(raw)),
+                Some(raw) if !pair.value_encoded => Slot::Value(Text::Input(raw)),
                 Some(raw) => request.decoded_value(raw, input.len()),
-                None => None,
+                None => Slot::Bad(BadValue::Utf8),
             };
-            request.accept(param, value.map_or(Slot::Bad(BadValue::Utf8), Slot::Value));
+            request.accept(param, value);
         }
         Ok(request)
     }
@@ -196,12 +196,12 @@ impl<'a> Request<'a> {
         param
     }
 
-    /// An encoded value, decoded into the request's own buffer; `None` if it is not
-    /// UTF-8 once decoded.
+    /// An encoded value, decoded into the request's own buffer; bad if it is not UTF-8
+    /// once decoded.
     #[inline(never)]
-    fn decoded_value(&mut self, raw: &'a str, total: usize) -> Option<Text<'a>> {
+    fn decoded_value(&mut self, raw: &'a str, total: usize) -> Slot<'a> {
         self.reserve_once(total);
-        query::decode(raw, &mut self.own)
+        query::decode(raw, &mut self.own).map_or(Slot::Bad(BadValue::Utf8), Slot::Value)
     }
 
     /// Parses a JSON object whose values are strings or integers (`validation` may also
