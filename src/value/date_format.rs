@@ -50,14 +50,14 @@ impl FromStr for DateFormat {
     /// `empty_value`, `invalid_date_format`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
-        [
-            DateFormat::DayMonthYear,
-            DateFormat::MonthDayYear,
-            DateFormat::YearMonthDay,
-        ]
-        .into_iter()
-        .find(|format| format.as_str().eq_ignore_ascii_case(s))
-        .ok_or(ErrorKind::InvalidDateFormat {})
+        // The formats start with different letters: the first byte picks the one
+        // format the value can be, which is then compared whole.
+        let first = s.as_bytes()[0];
+        DateFormat::ALL
+            .into_iter()
+            .find(|format| format.as_str().as_bytes()[0].eq_ignore_ascii_case(&first))
+            .filter(|format| format.as_str().eq_ignore_ascii_case(s))
+            .ok_or(ErrorKind::InvalidDateFormat {})
     }
 }
 
@@ -76,12 +76,25 @@ mod tests {
             ("YYYY/MM/DD", None),
             ("DD-MM-YYYY", None),
             ("d/m/y", None),
+            ("Y", None),
+            ("x", None),
         ] {
             assert_eq!(
                 input.parse::<DateFormat>().ok().map(DateFormat::as_str),
                 expected,
                 "{input:?}"
             );
+        }
+    }
+
+    /// The look-up picks a format by its first letter, so no two may share one.
+    #[test]
+    fn formats_start_with_different_letters() {
+        for (i, a) in DateFormat::ALL.iter().enumerate() {
+            for b in &DateFormat::ALL[i + 1..] {
+                assert!(!a.as_str()[..1].eq_ignore_ascii_case(&b.as_str()[..1]), "{a} {b}");
+            }
+            assert_eq!(a.as_str().parse::<DateFormat>(), Ok(*a));
         }
     }
 }
