@@ -92,7 +92,10 @@ mod tests {
     fn formats_start_with_different_letters() {
         for (i, a) in DateFormat::ALL.iter().enumerate() {
             for b in &DateFormat::ALL[i + 1..] {
-                assert!(!a.as_str()[..1].eq_ignore_ascii_case(&b.as_str()[..1]), "{a} {b}");
+                assert!(
+                    !a.as_str()[..1].eq_ignore_ascii_case(&b.as_str()[..1]),
+                    "{a} {b}"
+                );
             }
             assert_eq!(a.as_str().parse::<DateFormat>(), Ok(*a));
         }

@@ -18,6 +18,19 @@ impl Username {
     pub const MAX: usize = 128;
 }
 
+/// The bytes a username may hold: ASCII letters and digits, `.`, `_`, `-`, `@` and `+`
+/// (one look-up a byte).
+const INNER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b: u8 = 0;
+    while b < 128 {
+        table[b as usize] =
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@' | b'+');
+        b += 1;
+    }
+    table
+};
+
 impl FromStr for Username {
     type Err = ErrorKind;
 
@@ -29,11 +42,9 @@ impl FromStr for Username {
             return Err(ErrorKind::TooLong { max: Username::MAX });
         }
         let bytes = s.as_bytes();
-        let inner =
-            |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@' | b'+');
         let ends =
             bytes[0].is_ascii_alphanumeric() && bytes[bytes.len() - 1].is_ascii_alphanumeric();
-        if ends && bytes.iter().all(inner) {
+        if ends && bytes.iter().all(|&b| INNER[usize::from(b)]) {
             Ok(Username(CompactString::new(s)))
         } else {
             Err(ErrorKind::InvalidUsername { max: Username::MAX })
@@ -62,6 +73,16 @@ mod tests {
             ("", Err(ErrorKind::EmptyValue {})),
         ] {
             crate::value::assert_parses::<Username>(input, expected);
+        }
+        // Every ASCII byte between two letters: taken exactly when it is one of these.
+        for b in 0..0x80_u8 {
+            let c = char::from(b);
+            let allowed = c.is_ascii_alphanumeric() || "._-@+".contains(c);
+            assert_eq!(
+                format!("a{c}a").parse::<Username>().is_ok(),
+                allowed,
+                "{c:?}"
+            );
         }
         assert!("a".repeat(128).parse::<Username>().is_ok());
         assert_eq!(
