@@ -17,6 +17,7 @@ use icu_properties::{CodePointMapData, CodePointSetData};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::error::ErrorKind;
+use crate::value::scan::first_ascii_control;
 
 /// The most scalar values that NFC composes into one (the longest canonical
 /// decomposition; a test checks it against the normalization tables). A value of more
@@ -230,12 +231,17 @@ pub(crate) fn checked(
 
 /// Refuses the controls of ASCII text (C0 and DEL) but those `control_ok` allows.
 fn check_ascii_controls(s: &str, control_ok: fn(char) -> bool) -> Result<(), ErrorKind> {
-    let control = |b: &u8| b.is_ascii_control() && !control_ok(char::from(*b));
-    if crate::value::scan::has_ascii_control(s.as_bytes()) && s.as_bytes().iter().any(control) {
-        Err(ErrorKind::ControlCharacter {})
-    } else {
-        Ok(())
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    // Bounded: each turn starts past the control it looked at.
+    while let Some(at) = bytes.get(from..).and_then(first_ascii_control) {
+        let at = from + at;
+        if !control_ok(char::from(bytes[at])) {
+            return Err(ErrorKind::ControlCharacter {});
+        }
+        from = at + 1;
     }
+    Ok(())
 }
 
 /// The value trimmed of surrounding white space (`str::trim`, Unicode's

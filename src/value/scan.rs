@@ -104,15 +104,27 @@ impl<const N: usize> Stops<N> {
 /// Whether ASCII `bytes` hold a control (C0 or DEL), eight bytes a step: most text
 /// has none, and then no byte needs a look of its own.
 pub(crate) fn has_ascii_control(bytes: &[u8]) -> bool {
+    first_ascii_control(bytes).is_some()
+}
+
+/// Where the first control (C0 or DEL) of ASCII `bytes` is, eight bytes a step.
+pub(crate) fn first_ascii_control(bytes: &[u8]) -> Option<usize> {
     const DEL: u64 = ONES * 0x7f;
     // Every byte is below 0x80, so a high bit of `x - 0x20…` or `(x ^ 0x7f…) - 0x01…`
     // can only come from a byte below 0x20 or equal to 0x7f, or from the borrow such a
-    // byte passes up: set somewhere exactly when the word holds a control.
-    let word_has =
-        |x: u64| ((x.wrapping_sub(ONES * 0x20) | (x ^ DEL).wrapping_sub(ONES)) & HIGH) != 0;
+    // byte passes up: the lowest is always a control's.
     let mut chunks = bytes.chunks_exact(8);
-    let words = chunks.by_ref().any(|chunk| word_has(word(chunk)));
-    words || chunks.remainder().iter().any(u8::is_ascii_control)
+    let mut done = 0;
+    for chunk in &mut chunks {
+        let x = word(chunk);
+        let marked = (x.wrapping_sub(ONES * 0x20) | (x ^ DEL).wrapping_sub(ONES)) & HIGH;
+        if marked != 0 {
+            return Some(done + marked.trailing_zeros() as usize / 8);
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder().iter().position(u8::is_ascii_control)?;
+    Some(done + rest)
 }
 
 #[cfg(test)]
@@ -168,6 +180,10 @@ mod tests {
             proptest::prop_assert_eq!(
                 has_ascii_control(&bytes),
                 bytes.iter().any(u8::is_ascii_control)
+            );
+            proptest::prop_assert_eq!(
+                first_ascii_control(&bytes),
+                bytes.iter().position(u8::is_ascii_control)
             );
         }
     }
