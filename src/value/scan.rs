@@ -127,6 +127,36 @@ pub(crate) fn first_ascii_control(bytes: &[u8]) -> Option<usize> {
     Some(done + rest)
 }
 
+/// Whether `a` and `b` are equal ignoring ASCII case, as `<[u8]>::eq_ignore_ascii_case`
+/// is, eight bytes a step (the last word overlapping the one before it).
+pub(crate) fn eq_ignore_ascii_case(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() < 8 {
+        return a.eq_ignore_ascii_case(b);
+    }
+    let same = |i: usize| lowered(word(&a[i..i + 8])) == lowered(word(&b[i..i + 8]));
+    let mut i = 0;
+    while i + 8 < a.len() {
+        if !same(i) {
+            return false;
+        }
+        i += 8;
+    }
+    same(a.len() - 8)
+}
+
+/// A word with its ASCII capitals in lower case: the lanes below `0x80` that are at
+/// least `A` and at most `Z` get `0x20`. Each sum stays within its lane.
+fn lowered(x: u64) -> u64 {
+    let low = x & (ONES * 0x7f);
+    let from_a = low + ONES * u64::from(0x80 - b'A');
+    let past_z = low + ONES * u64::from(0x80 - b'Z' - 1);
+    let capital = from_a & !past_z & !x & HIGH;
+    x | capital >> 2
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +200,32 @@ mod tests {
                 }
                 bytes[i] = b'a';
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Eight bytes a step, the same answer as the standard library's.
+        #[test]
+        fn case_insensitive_equality_as_std(
+            a in proptest::collection::vec(proptest::prop_oneof![
+                4 => proptest::sample::select(b"aAzZ@[`{_/-0".to_vec()),
+                1 => proptest::num::u8::ANY,
+            ], 0..30),
+            flips in proptest::collection::vec(proptest::bool::ANY, 0..30),
+            change in proptest::option::of((0usize..30, proptest::num::u8::ANY)),
+        ) {
+            let mut b = a.clone();
+            for (byte, flip) in b.iter_mut().zip(flips) {
+                if flip && byte.is_ascii_alphabetic() {
+                    *byte ^= 0x20;
+                }
+            }
+            if let Some((i, byte)) = change
+                && let Some(slot) = b.get_mut(i)
+            {
+                *slot = byte;
+            }
+            proptest::prop_assert_eq!(eq_ignore_ascii_case(&a, &b), a.eq_ignore_ascii_case(&b));
         }
     }
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono_tz::{TZ_VARIANTS, Tz};
 
 use crate::error::ErrorKind;
+use crate::value::scan::eq_ignore_ascii_case;
 
 mod fold;
 
@@ -18,7 +19,7 @@ fn find(name: &str) -> Option<Tz> {
     for _ in 0..MAX_PROBES {
         // An empty slot holds `u16::MAX`, past every index: the name is not a zone.
         let zone = *TZ_VARIANTS.get(usize::from(ZONE_SLOTS[slot]))?;
-        if zone.name().eq_ignore_ascii_case(name) {
+        if eq_ignore_ascii_case(zone.name().as_bytes(), name.as_bytes()) {
             return Some(zone);
         }
         slot = fold::next(slot);
