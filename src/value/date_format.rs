@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ErrorKind;
+use crate::value::scan::eq_ignore_ascii_case;
 
 /// One of the three date formats Enswitch offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,7 +57,7 @@ impl FromStr for DateFormat {
         DateFormat::ALL
             .into_iter()
             .find(|format| format.as_str().as_bytes()[0].eq_ignore_ascii_case(&first))
-            .filter(|format| format.as_str().eq_ignore_ascii_case(s))
+            .filter(|format| eq_ignore_ascii_case(format.as_str().as_bytes(), s.as_bytes()))
             .ok_or(ErrorKind::InvalidDateFormat {})
     }
 }
