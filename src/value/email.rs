@@ -144,20 +144,23 @@ fn ascii_address_at(address: &[u8]) -> Option<usize> {
 fn ascii_address_in(bytes: &[u8]) -> Option<(usize, usize)> {
     // The local part: a dot at the start, after another or at the end is an empty atom.
     let local = &bytes[..bytes.len().min(MAX_LOCAL_PART + 1)];
-    let at = local.iter().position(|&b| b == b'@')?;
-    let local = &local[..at];
     let mut last = b'.';
-    for &b in local {
-        let ok = if b == b'.' {
-            last != b'.'
-        } else {
-            class(b) & ATEXT != 0
+    let mut at = None;
+    for (i, &b) in local.iter().enumerate() {
+        let ok = match b {
+            b'@' => {
+                at = Some(i);
+                break;
+            }
+            b'.' => last != b'.',
+            _ => class(b) & ATEXT != 0,
         };
         if !ok {
             return None;
         }
         last = b;
     }
+    let at = at?;
     if last == b'.' {
         return None;
     }
