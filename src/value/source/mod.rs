@@ -36,36 +36,55 @@ fn parse_entry(entry: &str) -> Option<IpNetwork> {
     read_entry(entry).map(|(network, _)| network)
 }
 
-/// One entry, and whether it is its own canonical text. An entry read as IPv4 is, but
-/// for a `/32` prefix (a single address is written bare): the reader takes one spelling
-/// of an octet or a prefix length, plain decimal with no leading zero, which is the one
-/// written.
+/// One entry, and whether it is its own canonical text (see [`read_entry_in`]).
 fn read_entry(entry: &str) -> Option<(IpNetwork, bool)> {
-    let bytes = entry.as_bytes();
-    // One look at each byte of the address finds its end and whether it is IPv6 (it
-    // holds a `:`), so that it is read once, as one or the other: a search for each
-    // through `memchr` cost more than the look on an entry this short.
-    let mut end = bytes.len();
+    match read_entry_in(entry.as_bytes()) {
+        (read, len) if len == entry.len() => read,
+        _ => None,
+    }
+}
+
+/// The entry at the start of ASCII `bytes`, up to a separator or the end: the network
+/// it is (if it is one) and whether it is its own canonical text, and its length. An
+/// entry read as IPv4 is its own text, but for a `/32` prefix (a single address is
+/// written bare): the reader takes one spelling of an octet or a prefix length, plain
+/// decimal with no leading zero, which is the one written.
+fn read_entry_in(bytes: &[u8]) -> (Option<(IpNetwork, bool)>, usize) {
+    // One look at each byte finds the entry's end, the end of its address, and whether
+    // it is IPv6 (it holds a `:`), so that it is read once, as one or the other: a
+    // search for each through `memchr` cost more than the look on an entry this short.
+    // (Every byte that is not ASCII is in the separators' table, and ends the look.)
+    let mut len = bytes.len();
+    let mut slash = None;
     let mut colon = false;
     for (i, &b) in bytes.iter().enumerate() {
-        if b == b'/' {
-            end = i;
-            break;
+        match b {
+            b'/' if slash.is_none() => slash = Some(i),
+            b':' if slash.is_none() => colon = true,
+            _ if SEPARATORS.stops_at(b) => {
+                len = i;
+                break;
+            }
+            _ => {}
         }
-        colon |= b == b':';
     }
-    let address = &bytes[..end];
-    let address = if colon {
-        IpAddr::V6(parse_ipv6(address)?)
-    } else {
-        IpAddr::V4(parse_ipv4(address)?)
+    let entry = &bytes[..len];
+    let end = slash.unwrap_or(len);
+    let read = || {
+        let address = &entry[..end];
+        let address = if colon {
+            IpAddr::V6(parse_ipv6(address)?)
+        } else {
+            IpAddr::V4(parse_ipv4(address)?)
+        };
+        let network = match entry.get(end + 1..) {
+            None => IpNetwork::from(address),
+            Some(prefix) => IpNetwork::new(address, prefix_length(prefix)?).ok()?,
+        };
+        let canonical = !colon && (end == len || network.prefix() != 32);
+        Some((unmapped(network), canonical))
     };
-    let network = match bytes.get(end + 1..) {
-        None => IpNetwork::from(address),
-        Some(prefix) => IpNetwork::new(address, prefix_length(prefix)?).ok()?,
-    };
-    let canonical = !colon && (end == bytes.len() || network.prefix() != 32);
-    Some((unmapped(network), canonical))
+    (read(), len)
 }
 
 /// A prefix length: one to three plain decimal digits, no leading zero but in `0`, and
@@ -120,6 +139,70 @@ pub struct SourceList {
     text: CompactString,
 }
 
+/// A list's canonical text, written as its entries are read.
+struct Writer<'s> {
+    sent: &'s str,
+    max: usize,
+    /// Kept for the duplicate check; a list of a few entries needs no allocation.
+    networks: SmallVec<[IpNetwork; 4]>,
+    text: String,
+    entries: usize,
+}
+
+impl<'s> Writer<'s> {
+    fn new(sent: &'s str, max: usize) -> Writer<'s> {
+        Writer {
+            sent,
+            max,
+            networks: SmallVec::new(),
+            // Each `, ` is at most one byte longer than the separator sent, and an entry
+            // is at least two bytes (`::`).
+            text: String::with_capacity(sent.len() + sent.len() / 3 + 1),
+            entries: 0,
+        }
+    }
+
+    /// Takes the next entry, `read` as [`read_entry`] reads it.
+    fn add(&mut self, entry: &str, read: Option<(IpNetwork, bool)>) -> Result<(), ErrorKind> {
+        if self.entries == self.max {
+            return Err(ErrorKind::TooManyEntries { max: self.max });
+        }
+        self.entries += 1;
+        let invalid = || ErrorKind::InvalidSourceEntry {
+            entry: entry.to_owned(),
+        };
+        let (given, canonical) = read.ok_or_else(invalid)?;
+        if given.ip() != given.network() {
+            let network = IpNetwork::new(given.network(), given.prefix()).map_err(|_| invalid())?;
+            return Err(ErrorKind::HostBitsSet { given, network });
+        }
+        if self.networks.contains(&given) {
+            return Ok(());
+        }
+        self.networks.push(given);
+        if !self.text.is_empty() {
+            self.text.push_str(", ");
+        }
+        if canonical {
+            self.text.push_str(entry);
+        } else {
+            push_network(&mut self.text, given);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<SourceList, ErrorKind> {
+        if self.networks.is_empty() {
+            return Err(ErrorKind::InvalidSourceEntry {
+                entry: self.sent.to_owned(),
+            });
+        }
+        Ok(SourceList {
+            text: CompactString::from(self.text),
+        })
+    }
+}
+
 impl SourceList {
     /// Parses a list of at most `max` entries separated by commas and/or white space.
     ///
@@ -129,48 +212,27 @@ impl SourceList {
     pub fn parse(s: &str, max: usize) -> Result<SourceList, ErrorKind> {
         let s = plain::non_empty(s)?;
         plain::check_raw_length(s, max * MAX_ENTRY)?;
-        // Kept for the duplicate check; a list of a few entries needs no allocation.
-        let mut networks: SmallVec<[IpNetwork; 4]> = SmallVec::new();
-        // Written as the entries are read: each `, ` is at most one byte longer than
-        // the separator sent, and an entry is at least two bytes (`::`).
-        let mut text = String::with_capacity(s.len() + s.len() / 3 + 1);
-        for (count, entry) in entries(s).enumerate() {
-            if count == max {
-                return Err(ErrorKind::TooManyEntries { max });
+        let mut list = Writer::new(s, max);
+        if s.is_ascii() {
+            // The common list: each entry read in the one pass that finds its end.
+            let bytes = s.as_bytes();
+            let mut pos = 0;
+            // Bounded: each turn takes at least one byte.
+            while pos < bytes.len() {
+                if SEPARATORS.stops_at(bytes[pos]) {
+                    pos += 1;
+                    continue;
+                }
+                let (read, len) = read_entry_in(&bytes[pos..]);
+                list.add(&s[pos..pos + len], read)?;
+                pos += len;
             }
-            let (given, canonical) =
-                read_entry(entry).ok_or_else(|| ErrorKind::InvalidSourceEntry {
-                    entry: entry.to_owned(),
-                })?;
-            if given.ip() != given.network() {
-                let network = IpNetwork::new(given.network(), given.prefix()).map_err(|_| {
-                    ErrorKind::InvalidSourceEntry {
-                        entry: entry.to_owned(),
-                    }
-                })?;
-                return Err(ErrorKind::HostBitsSet { given, network });
-            }
-            if networks.contains(&given) {
-                continue;
-            }
-            networks.push(given);
-            if !text.is_empty() {
-                text.push_str(", ");
-            }
-            if canonical {
-                text.push_str(entry);
-            } else {
-                push_network(&mut text, given);
+        } else {
+            for entry in entries(s) {
+                list.add(entry, read_entry(entry))?;
             }
         }
-        if networks.is_empty() {
-            return Err(ErrorKind::InvalidSourceEntry {
-                entry: s.to_owned(),
-            });
-        }
-        Ok(SourceList {
-            text: CompactString::from(text),
-        })
+        list.finish()
     }
 
     /// The canonical list.
@@ -277,6 +339,8 @@ mod tests {
         check("192.0.2.1,192.0.2.1/32", Ok("192.0.2.1"));
         check("0.0.0.0/0", Ok("0.0.0.0/0"));
         check("255.10.0.0/16, 9.8.7.6/31", Ok("255.10.0.0/16, 9.8.7.6/31"));
+        // A separator that is not ASCII (no-break space) takes the general path.
+        check("10.0.0.0/8\u{a0}192.0.2.1", Ok("10.0.0.0/8, 192.0.2.1"));
     }
 
     #[test]
@@ -308,6 +372,8 @@ mod tests {
         check("10.0.0.0/255.0.0.0", bad("10.0.0.0/255.0.0.0"));
         check("example.com", bad("example.com"));
         check("10.0.0.1-10.0.0.9", bad("10.0.0.1-10.0.0.9"));
+        check("10.0.0.é, 10.0.0.1", bad("10.0.0.é"));
+        check("10.0.0.1 2001:db8::/32/1", bad("2001:db8::/32/1"));
         check(", ,", bad(", ,"));
         let many = (1..=33)
             .map(|i| format!("10.0.0.{i}"))
@@ -317,6 +383,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// An ASCII list, read in one pass an entry, reads as the general path reads it
+        /// (which a separator that is not ASCII, after a comma at the end, makes it take;
+        /// an error naming the whole list then names it with that end).
+        #[test]
+        fn ascii_lists_as_the_general_path(
+            list in "(([0-9]{1,3}\\.){3}[0-9]{1,3}(/[0-9]{1,2})?|[0-9a-f:]{2,12}(/[0-9]{1,3})?|[ ,\t\x0b/:.a-z]{1,2}){1,5}",
+            max in 1usize..4,
+        ) {
+            proptest::prop_assume!(!plain::trim(&list).is_empty());
+            let general = format!("{list},\u{a0},");
+            let (ascii, other) = (SourceList::parse(&list, max), SourceList::parse(&general, max));
+            match &ascii {
+                Err(ErrorKind::InvalidSourceEntry { entry }) if entry == plain::trim(&list) => {
+                    let refused = matches!(other, Err(ErrorKind::InvalidSourceEntry { .. }));
+                    proptest::prop_assert!(refused, "{:?}", other);
+                }
+                _ => proptest::prop_assert_eq!(ascii, other),
+            }
+        }
+
         /// An entry taken as its own canonical text is what the writer writes for it.
         #[test]
         fn entries_taken_as_sent_are_canonical(
