@@ -53,17 +53,17 @@ impl FromStr for PhoneNumber {
         // (after a `+`, which every byte is until a digit is written over it).
         let mut out = [b'+'; Self::MAX_DIGITS + 1];
         let mut len = usize::from(plus);
-        // Room for the `+` and the most digits a number may have.
-        let room = len + Self::MAX_DIGITS;
         let mut trunk_dropped = false;
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
             i += 1;
             if b.is_ascii_digit() {
-                if len == room {
+                // A digit past the buffer is one too many; without a `+` the buffer
+                // holds one more than may be, which the count below refuses.
+                let Some(slot) = out.get_mut(len) else {
                     return Err(invalid);
-                }
-                out[len] = b;
+                };
+                *slot = b;
                 len += 1;
                 continue;
             }
@@ -81,12 +81,14 @@ impl FromStr for PhoneNumber {
                 _ => return Err(invalid),
             }
         }
-        if len - usize::from(plus) < Self::MIN_DIGITS {
+        if !(Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&(len - usize::from(plus))) {
             return Err(invalid);
         }
-        // ASCII digits and `+`: always UTF-8.
-        let text = std::str::from_utf8(&out[..len]).map_err(|_| invalid)?;
-        Ok(PhoneNumber(CompactString::new(text)))
+        // ASCII digits and `+`: always UTF-8. The whole buffer is checked (its bytes
+        // past the number are `+`): at its full length the standard library's check
+        // takes the bytes two words at a time, which a 12-byte number is too short for.
+        let text = std::str::from_utf8(&out).map_err(|_| invalid)?;
+        Ok(PhoneNumber(CompactString::new(&text[..len])))
     }
 }
 
@@ -117,6 +119,9 @@ mod tests {
             (" 12 ", Ok("12")),
             ("12345678901234567890", Ok("12345678901234567890")),
             ("123456789012345678901", invalid.clone()),
+            ("1234567890123456789012", invalid.clone()),
+            (&"9".repeat(100), invalid.clone()),
+            (&format!("+{}", "9".repeat(100)), invalid.clone()),
             ("+12345678901234567890", Ok("+12345678901234567890")),
             ("+123456789012345678901", invalid.clone()),
             ("+1234 (0)20", Ok("+1234020")),
