@@ -231,7 +231,21 @@ pub(crate) fn position(changes: &[Change], field: Field) -> Option<usize> {
 
 /// The changes of one update: a self-service request changes a few fields, which are
 /// kept inline rather than in an allocation of their own.
-pub(crate) type Changes = smallvec::SmallVec<[Change; 4]>;
+pub(crate) type Changes = smallvec::SmallVec<[Change; INLINE_CHANGES]>;
+
+/// How many changes an update keeps inline.
+const INLINE_CHANGES: usize = 4;
+
+/// Room for `count` changes: inline, or an allocation made at once (`with_capacity`
+/// past the inline room grows an empty list through the general path, which costs
+/// more than the allocation itself).
+pub(crate) fn changes_for(count: usize) -> Changes {
+    if count <= INLINE_CHANGES {
+        Changes::new()
+    } else {
+        Changes::from_vec(Vec::with_capacity(count))
+    }
+}
 
 /// The changes a request makes to a stored person, checked and in canonical form.
 ///
@@ -472,6 +486,24 @@ impl<'p> Accepted<'p> {
         match self {
             Accepted::Validated(update) => update,
             Accepted::Ready(valid) => valid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{INLINE_CHANGES, changes_for};
+
+    /// Room for every change asked for, inline up to the inline room and in one
+    /// allocation past it.
+    #[test]
+    fn changes_for_has_room() {
+        for (count, spilled) in [(0, false), (1, false), (4, false), (5, true), (20, true)] {
+            let changes = changes_for(count);
+            assert!(changes.is_empty(), "{count}");
+            assert!(changes.capacity() >= count, "{count}");
+            assert_eq!(changes.spilled(), spilled, "{count}");
+            assert_eq!(changes.capacity() == INLINE_CHANGES, !spilled, "{count}");
         }
     }
 }

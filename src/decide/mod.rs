@@ -9,7 +9,7 @@ use crate::field::Field;
 use crate::person::Person;
 use crate::policy::{Policy, UnknownParameters};
 use crate::request::Request;
-use crate::update::{Accepted, Change, Changes, CheckValue, Update, Valid};
+use crate::update::{Accepted, Change, Changes, CheckValue, Update, Valid, changes_for};
 use crate::value::{FieldValue, MAX_EMAILS, MAX_LIST_ENTRIES, MAX_SOURCES, Rules, list_entries};
 
 /// How many entries the stored list of `field` holds, splitting on every list
@@ -64,7 +64,7 @@ pub fn decide<'p>(
         policy,
         rules: rules(policy),
         errors: Vec::new(),
-        changes: Changes::with_capacity(sent.len()),
+        changes: changes_for(sent.len()),
     };
     decision.check_request(request);
     for field in sent.iter() {
