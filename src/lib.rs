@@ -85,7 +85,7 @@ pub use value::{
 /// way to the packet reader. Exists only when fuzzing.
 #[cfg(fuzzing)]
 #[doc(hidden)]
-pub fn fuzz_packets(bytes: &[u8]) -> Result<(), ErrorKind> {
+pub fn fuzz_packets(bytes: &[u8]) -> Result<Vec<u8>, ErrorKind> {
     value::fuzz_packets(bytes)
 }
 

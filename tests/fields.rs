@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Call, admin, alice, assert_refused};
+use common::{Call, admin, alice, assert_refused, stored_key};
 use enswitch_people::{Accepted, Field, Person};
 
 /// The stored value after `field=value` is accepted.
@@ -235,9 +235,13 @@ const SECRET: &str = include_str!("data/ed25519.secret.asc");
 
 #[test]
 fn public_key() {
-    canonical("public_key", ED25519, ED25519.trim());
-    canonical("public_key", RSA, RSA.trim());
-    canonical("public_key", &ED25519.replace('\n', "\r\n"), ED25519.trim());
+    canonical("public_key", ED25519, &stored_key(ED25519, 4));
+    canonical("public_key", RSA, &stored_key(RSA, 4));
+    canonical(
+        "public_key",
+        &ED25519.replace('\n', "\r\n"),
+        &stored_key(ED25519, 4),
+    );
     canonical("public_key", "", "");
     refused("public_key", SECRET, "private_key_block");
     refused("public_key", "hello", "invalid_armor");

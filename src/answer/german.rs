@@ -127,7 +127,7 @@ impl Catalogue for German {
             K::ChecksumMismatch {} => "Die Prüfsumme des öffentlichen Schlüssels passt nicht \
                 zu seinem Inhalt; er wurde beim Kopieren beschädigt."
                 .into(),
-            K::NotPublicKey {} => "Der Block enthält keinen öffentlichen OpenPGP-Schlüssel.".into(),
+            K::NotPublicKey {} => "Der Block muss genau einen öffentlichen OpenPGP-Schlüssel enthalten und sonst nichts: keinen weiteren Schlüssel, keine komprimierten oder verschlüsselten Daten.".into(),
             K::InvalidRole {} => "Die Rolle muss die Dezimal-ID einer Rolle sein.".into(),
             K::UnknownRole {} => "Es gibt keine Rolle mit dieser ID.".into(),
             K::AuthenticationFailed {} => "Die Anmeldedaten sind ungültig.".into(),

@@ -279,9 +279,9 @@ error_table! {
     /// The armor checksum does not match the body.
     ChecksumMismatch { } => "checksum_mismatch", INVALID,
         "The public key's checksum does not match its contents; it was damaged in copying.";
-    /// The key block does not start with a public-key packet.
+    /// The key block is not one transferable public key (RFC 9580 §10.1).
     NotPublicKey { } => "not_public_key", INVALID,
-        "The block does not hold an OpenPGP public key.";
+        "The block must hold one OpenPGP public key and nothing else: no other key, no compressed or encrypted data.";
     /// `role` is not a positive decimal integer.
     InvalidRole { } => "invalid_role", INVALID,
         "The role must be the decimal id of a role.";

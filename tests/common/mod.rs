@@ -177,3 +177,15 @@ pub fn assert_accepted(outcome: &Result<Accepted<'_>, Report>) -> Person {
         Err(report) => panic!("refused: {}", Envelope::refused(report).to_json()),
     }
 }
+
+/// A key exported by GnuPG or `pgp` as the crate stores it. They write no armor headers
+/// and lines of 64 characters, so the stored form is the export itself for a v4 key, and
+/// the export without its CRC line for a v6 key.
+pub fn stored_key(block: &str, version: u8) -> String {
+    let lines: Vec<&str> = block
+        .trim()
+        .lines()
+        .filter(|line| version != 6 || !line.starts_with('='))
+        .collect();
+    lines.join("\n")
+}

@@ -7,7 +7,11 @@ use crate::value::scan::{Stops, has_ascii_control};
 
 const BEGIN: &str = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 const END: &str = "-----END PGP PUBLIC KEY BLOCK-----";
-const BEGIN_PRIVATE: &str = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
+/// The BEGIN lines of a private key block: RFC 9580's, and PGP 2's.
+const BEGIN_PRIVATE: [&str; 2] = [
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----",
+    "-----BEGIN PGP SECRET KEY BLOCK-----",
+];
 
 /// Where a line ends.
 const NEWLINE: Stops<1> = Stops::new(*b"\n");
@@ -37,10 +41,15 @@ fn has_control((line, broken): (&str, bool)) -> bool {
     line.bytes().any(|b| b.is_ascii_control() && b != b'\t')
 }
 
+/// Whether a line (trimmed) begins a private key block.
+fn begins_private(line: &str) -> bool {
+    BEGIN_PRIVATE.contains(&line.trim_ascii())
+}
+
 /// Why the armor cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ArmorError {
-    /// A private key block's BEGIN line.
+    /// A private key block's BEGIN line, in any of the blocks sent.
     PrivateBlock,
     /// Anything that is not a well-formed public key block's armor.
     Malformed,
@@ -63,43 +72,27 @@ enum State {
     Done,
 }
 
-/// A block whose armor was read: its decoded packets and its canonical text (each line
-/// trimmed, LF line endings).
-pub(super) struct Armored {
-    pub(super) packets: Vec<u8>,
-    pub(super) canonical: String,
-}
-
-/// Reads an armored public key block (trimmed, ASCII, within its size bound).
-pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
-    // ASCII, and no control character but the line breaks (a carriage return only as
-    // part of CRLF) and tabs: checked line by line, eight bytes a step.
-    if !block.is_ascii() {
-        return Err(ArmorError::Malformed);
-    }
+/// Reads an armored public key block (trimmed, within its size bound) and gives its
+/// decoded packets. Header values may be any UTF-8 text (RFC 9580 §6.2.2); every other
+/// line is ASCII.
+pub(super) fn read(block: &str) -> Result<Vec<u8>, ArmorError> {
     let mut state = State::Begin;
     let mut body = String::with_capacity(block.len());
     let mut checksum = None;
-    let mut canonical = String::with_capacity(block.len());
     let mut lines = lines(block);
     while let Some(raw) = lines.next() {
+        // No control character but the line breaks (a carriage return only as part of
+        // CRLF) and tabs: checked line by line, eight bytes a step.
         if has_control(raw) {
             return Err(ArmorError::Malformed);
         }
         let line = raw.0.trim_ascii();
         state = match (state, line) {
             (State::Begin, BEGIN) => State::Headers,
-            (State::Begin, BEGIN_PRIVATE) => {
-                // Malformed rather than private if a later line would be.
-                return Err(if lines.any(has_control) {
-                    ArmorError::Malformed
-                } else {
-                    ArmorError::PrivateBlock
-                });
-            }
+            (_, line) if begins_private(line) => return Err(refusal(lines, true)),
             (State::Headers, "") => State::Body,
             (State::Headers, header) if header.contains(": ") => State::Headers,
-            (State::Body | State::Checksum, END) => State::Done,
+            (State::Body | State::Checksum, END) | (State::Done, "") => State::Done,
             (State::Body, sum) if sum.len() == 5 && sum.starts_with('=') => {
                 checksum = Some(&sum[1..]);
                 State::Checksum
@@ -108,12 +101,8 @@ pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
                 body.push_str(base64);
                 State::Body
             }
-            _ => return Err(ArmorError::Malformed),
+            _ => return Err(refusal(lines, false)),
         };
-        if !canonical.is_empty() {
-            canonical.push('\n');
-        }
-        canonical.push_str(line);
     }
     if state != State::Done {
         return Err(ArmorError::Malformed);
@@ -127,7 +116,49 @@ pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
             return Err(ArmorError::Checksum);
         }
     }
-    Ok(Armored { packets, canonical })
+    Ok(packets)
+}
+
+/// The refusal of a block whose armor broke off at a line (a private BEGIN line if
+/// `private`): a control character in any later line makes it malformed; otherwise a
+/// private BEGIN line there or later makes it a private key block. Cold: it reads the
+/// rest of the block only to choose the code.
+#[cold]
+fn refusal<'a>(rest: impl Iterator<Item = (&'a str, bool)>, mut private: bool) -> ArmorError {
+    for line in rest {
+        if has_control(line) {
+            return ArmorError::Malformed;
+        }
+        private |= begins_private(line.0);
+    }
+    if private {
+        ArmorError::PrivateBlock
+    } else {
+        ArmorError::Malformed
+    }
+}
+
+/// The characters of a body line: 48 octets, as GnuPG writes them.
+const LINE: usize = 64;
+
+/// `packets` armored as a public key block: no armor headers (RFC 9580 §6.2), lines of
+/// 64 characters, LF line endings, and a CRC line if `checksum`.
+pub(super) fn write(packets: &[u8], checksum: bool) -> String {
+    let encoded = packets.len().div_ceil(3) * 4;
+    let mut block = String::with_capacity(BEGIN.len() + END.len() + encoded + encoded / LINE + 12);
+    block.push_str(BEGIN);
+    block.push_str("\n\n");
+    for chunk in packets.chunks(LINE / 4 * 3) {
+        STANDARD.encode_string(chunk, &mut block);
+        block.push('\n');
+    }
+    if checksum {
+        block.push('=');
+        STANDARD.encode_string(&crc24(packets).to_be_bytes()[1..], &mut block);
+        block.push('\n');
+    }
+    block.push_str(END);
+    block
 }
 
 /// CRC-24 of the armor checksum (RFC 9580 §6.1), eight bytes a step ("slicing by
@@ -228,80 +259,103 @@ mod tests {
     }
 
     #[track_caller]
-    fn reads(block: &str, expected: Result<(&[u8], &str), ArmorError>) {
-        let got = read(block).map(|a| (a.packets, a.canonical));
-        let expected = expected.map(|(p, c)| (p.to_vec(), c.to_owned()));
-        assert_eq!(got, expected, "{block:?}");
+    fn reads(block: &str, expected: Result<&[u8], ArmorError>) {
+        assert_eq!(read(block), expected.map(<[u8]>::to_vec), "{block:?}");
     }
+
+    /// 0x98 0x02 0x04 0x00, base64.
+    const BODY: &str = "mAIEAA==";
+    const PACKETS: &[u8] = &[0x98, 2, 4, 0];
 
     #[test]
     fn armor_states() {
-        // "mAIEAA==" is 0x98 0x02 0x04 0x00; its CRC-24 is written "=...." below.
-        let crc = STANDARD.encode(&crc24(&[0x98, 2, 4, 0]).to_be_bytes()[1..]);
+        use ArmorError as E;
+        let crc = STANDARD.encode(&crc24(PACKETS).to_be_bytes()[1..]);
         let good = format!("{BEGIN}\nVersion: x\n\nmAIE\nAA==\n={crc}\n{END}");
-        reads(&good, Ok((&[0x98, 2, 4, 0], &good)));
-        let crlf = good.replace('\n', " \r\n");
-        reads(&crlf, Ok((&[0x98, 2, 4, 0], &good)));
+        reads(&good, Ok(PACKETS));
+        reads(&good.replace('\n', " \r\n"), Ok(PACKETS));
+        reads(&format!("{BEGIN}\n\n{BODY}\n{END}"), Ok(PACKETS));
+        reads(&format!("{BEGIN}\n\n{BODY}\t\n{END}"), Ok(PACKETS));
+        reads(&format!("{BEGIN}\n\n{END}"), Ok(&[]));
+        // Header values may be UTF-8 (gpg --comment 'Jürgen Müller').
         reads(
-            &format!("{BEGIN}\n\nmAIEAA==\n{END}"),
-            Ok((&[0x98, 2, 4, 0], &format!("{BEGIN}\n\nmAIEAA==\n{END}"))),
+            &format!("{BEGIN}\nComment: Jürgen Müller\n\n{BODY}\n{END}"),
+            Ok(PACKETS),
+        );
+        // Nowhere else: a body or BEGIN line that is not ASCII.
+        reads(&format!("{BEGIN}\n\nmAIEAA==é\n{END}"), Err(E::Malformed));
+        reads(&format!("{BEGIN}é\n\n{BODY}\n{END}"), Err(E::Malformed));
+
+        reads(&format!("{BEGIN}\n{BODY}\n{END}"), Err(E::Malformed));
+        reads(&format!("{BEGIN}\n\n{BODY}\n"), Err(E::Malformed));
+        reads(
+            &format!("{BEGIN}\n\n{BODY}\n{END}\nmore"),
+            Err(E::Malformed),
         );
         reads(
-            &format!("{BEGIN_PRIVATE}\n\nmAIEAA==\n{END}"),
-            Err(ArmorError::PrivateBlock),
+            &format!("{BEGIN}\n\n{BODY}\n=AAAA\n{END}"),
+            Err(E::Checksum),
         );
         reads(
-            &format!("{BEGIN}\nmAIEAA==\n{END}"),
-            Err(ArmorError::Malformed),
+            &format!("{BEGIN}\n\n{BODY}\n=AAAA\nmAIE\n{END}"),
+            Err(E::Malformed),
         );
+        reads(&format!("{BEGIN}\n\nmAIE\rAA==\n{END}"), Err(E::Malformed));
+        reads(&format!("{BEGIN}\n\nm!IEAA==\n{END}"), Err(E::Malformed));
+        reads(&format!("{BEGIN}\n\n{BODY}\n{END}\r"), Err(E::Malformed));
         reads(
-            &format!("{BEGIN}\n\nmAIEAA==\n"),
-            Err(ArmorError::Malformed),
+            &format!("{BEGIN}\n\n{BODY}\u{7f}\n{END}"),
+            Err(E::Malformed),
         );
-        reads(
-            &format!("{BEGIN}\n\nmAIEAA==\n{END}\nmore"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN}\n\nmAIEAA==\n=AAAA\n{END}"),
-            Err(ArmorError::Checksum),
-        );
-        reads(
-            &format!("{BEGIN}\n\nmAIEAA==\n=AAAA\nmAIE\n{END}"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN}\n\nmAIE\rAA==\n{END}"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN}\n\nm!IEAA==\n{END}"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN}\n\n{END}"),
-            Ok((&[], &format!("{BEGIN}\n\n{END}"))),
-        );
-        // Control characters anywhere make the block malformed, even a private one.
-        reads(
-            &format!("{BEGIN_PRIVATE}\n\nm\u{1}IEAA==\n{END}"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN_PRIVATE}\r\n\r\nmAIEAA==\r\n{END}"),
-            Err(ArmorError::PrivateBlock),
-        );
-        reads(
-            &format!("{BEGIN}\n\nmAIEAA==\n{END}\r"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN}\n\nmAIEAA==\u{7f}\n{END}"),
-            Err(ArmorError::Malformed),
-        );
-        reads(
-            &format!("{BEGIN}\n\nmAIEAA==\t\n{END}"),
-            Ok((&[0x98, 2, 4, 0], &format!("{BEGIN}\n\nmAIEAA==\n{END}"))),
+        // Two public blocks: a keyring, not one key.
+        let block = format!("{BEGIN}\n\n{BODY}\n{END}");
+        reads(&format!("{block}\n\n{block}"), Err(E::Malformed));
+    }
+
+    #[test]
+    fn a_private_block_anywhere_is_private() {
+        use ArmorError as E;
+        let public = format!("{BEGIN}\n\n{BODY}\n{END}");
+        for begin in BEGIN_PRIVATE {
+            let private = format!("{begin}\n\n{BODY}\n-----END PGP PRIVATE KEY BLOCK-----");
+            reads(&private, Err(E::PrivateBlock));
+            reads(&private.replace('\n', "\r\n"), Err(E::PrivateBlock));
+            // After a public block, with or without lines between.
+            reads(&format!("{public}\n{private}"), Err(E::PrivateBlock));
+            reads(
+                &format!("{public}\n\njunk\n{private}"),
+                Err(E::PrivateBlock),
+            );
+            // Inside a public block's armor.
+            reads(
+                &format!("{BEGIN}\n\n{BODY}\n{private}"),
+                Err(E::PrivateBlock),
+            );
+            // A control character anywhere makes the block malformed, even a private one.
+            reads(
+                &format!("{begin}\n\nm\u{1}IEAA==\n{END}"),
+                Err(E::Malformed),
+            );
+            reads(&format!("{public}\n{private}\n\u{1}"), Err(E::Malformed));
+        }
+    }
+
+    #[test]
+    fn written_blocks_read_back() {
+        let packets: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for length in [0, 1, 2, 3, 47, 48, 49, 96, 1000] {
+            for checksum in [false, true] {
+                let block = write(&packets[..length], checksum);
+                assert_eq!(read(&block), Ok(packets[..length].to_vec()), "{length}");
+                assert!(block.lines().all(|line| line.len() <= LINE), "{block}");
+                assert_eq!(block.contains("\n="), checksum, "{block}");
+            }
+        }
+        assert_eq!(write(PACKETS, false), format!("{BEGIN}\n\n{BODY}\n{END}"));
+        let crc = STANDARD.encode(&crc24(PACKETS).to_be_bytes()[1..]);
+        assert_eq!(
+            write(PACKETS, true),
+            format!("{BEGIN}\n\n{BODY}\n={crc}\n{END}")
         );
     }
 }

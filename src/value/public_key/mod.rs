@@ -1,8 +1,10 @@
-//! The person's OpenPGP public key, ASCII-armored: the armor and the packets inside it
-//! are read apart, each in one pass, and their private errors are mapped to the public
-//! error table in one place.
+//! The person's OpenPGP public key, ASCII-armored: the armor, the packets' framing, the
+//! certificate's grammar and each packet's layout are read apart, and their private
+//! errors are mapped to the public error table in one place.
 
 mod armor;
+mod grammar;
+mod layout;
 mod packet;
 
 use std::str::FromStr;
@@ -12,8 +14,9 @@ use crate::value::string_newtype;
 use armor::ArmorError;
 use packet::PacketError;
 
-/// An ASCII-armored OpenPGP public key block: its packets complete, the first a v4, v5
-/// or v6 public key, none secret; with LF line endings and each line trimmed.
+/// One transferable OpenPGP public key (RFC 9580 §10.1), v4, v5 or v6, every packet read
+/// to its end; shown re-armored from the key's own packets: no armor headers, LF line
+/// endings, and a CRC line for v4 and v5 keys only (GnuPG 2.2 needs it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PublicKey(String);
 
@@ -28,8 +31,9 @@ impl FromStr for PublicKey {
     type Err = ErrorKind;
 
     /// # Errors
-    /// `empty_value`, `public_key_too_large`, `private_key_block` (a private key, armored
-    /// or as the first packet), `invalid_armor`, `checksum_mismatch`, `not_public_key`.
+    /// `empty_value`, `public_key_too_large`, `private_key_block` (a private key block's
+    /// BEGIN line, or a secret-key packet anywhere), `invalid_armor`, `checksum_mismatch`,
+    /// `not_public_key` (anything but one transferable public key).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = crate::value::plain::non_empty(s)?;
         if s.len() > Self::MAX_BYTES {
@@ -41,11 +45,11 @@ impl FromStr for PublicKey {
     }
 }
 
-/// The armor, then the packets inside it; the canonical text.
+/// The armor, then the key inside it; the canonical text.
 fn read_block(block: &str) -> Result<String, KeyError> {
-    let armored = armor::read(block)?;
-    packet::check_packets(&armored.packets)?;
-    Ok(armored.canonical)
+    let packets = armor::read(block)?;
+    let key = grammar::read(&packets)?;
+    Ok(armor::write(&key.packets, key.version.armor_checksum))
 }
 
 /// Why a block is refused: the armor's and the packets' own errors, mapped to the public
@@ -82,18 +86,30 @@ impl From<KeyError> for ErrorKind {
                 | PacketError::ReservedTag
                 | PacketError::UnboundedLength
                 | PacketError::Truncated
+                | PacketError::Padded
+                | PacketError::EmptyMpi
                 | PacketError::FirstNotPublicKey
-                | PacketError::UnsupportedVersion,
+                | PacketError::UnsupportedVersion
+                | PacketError::UnsupportedSignatureVersion
+                | PacketError::UnknownAlgorithm
+                | PacketError::UnknownHash
+                | PacketError::UnknownKdf
+                | PacketError::NestedSignature
+                | PacketError::Unexpected
+                | PacketError::NoUserId
+                | PacketError::NoSignature,
             ) => ErrorKind::NotPublicKey {},
         }
     }
 }
 
 /// Reads a raw packet sequence as a key block's body is read, for the fuzz target on the
-/// packet reader; not public API.
+/// packet reader: the packets kept; not public API.
 #[cfg(fuzzing)]
-pub(crate) fn fuzz_packets(bytes: &[u8]) -> Result<(), ErrorKind> {
-    packet::check_packets(bytes).map_err(|e| ErrorKind::from(KeyError::from(e)))
+pub(crate) fn fuzz_packets(bytes: &[u8]) -> Result<Vec<u8>, ErrorKind> {
+    grammar::read(bytes)
+        .map(|key| key.packets.into_owned())
+        .map_err(|e| ErrorKind::from(KeyError::from(e)))
 }
 
 crate::value::plain_field_value!(PublicKey, crate::value::Limits::max(PublicKey::MAX_BYTES));
