@@ -72,13 +72,26 @@ enum State {
     Done,
 }
 
+/// A block whose armor was read.
+pub(super) struct Armored {
+    /// The decoded packets.
+    pub(super) packets: Vec<u8>,
+    /// `Some(checksum)` when the block is, byte for byte, what [`write`] makes of its
+    /// packets with or without a CRC line: no headers, lines of 64 but the last, no
+    /// white space or CR to trim. A stored block sent back is mostly so.
+    pub(super) written: Option<bool>,
+}
+
 /// Reads an armored public key block (trimmed, within its size bound) and gives its
 /// decoded packets. Header values may be any UTF-8 text (RFC 9580 §6.2.2); every other
 /// line is ASCII.
-pub(super) fn read(block: &str) -> Result<Vec<u8>, ArmorError> {
+pub(super) fn read(block: &str) -> Result<Armored, ArmorError> {
     let mut state = State::Begin;
     let mut body = String::with_capacity(block.len());
     let mut checksum = None;
+    let mut written = true;
+    // A body line shorter than `LINE` was read: only the last may be.
+    let mut short = false;
     let mut lines = lines(block);
     while let Some(raw) = lines.next() {
         // No control character but the line breaks (a carriage return only as part of
@@ -87,17 +100,27 @@ pub(super) fn read(block: &str) -> Result<Vec<u8>, ArmorError> {
             return Err(ArmorError::Malformed);
         }
         let line = raw.0.trim_ascii();
+        written &= line.len() == raw.0.len();
         state = match (state, line) {
             (State::Begin, BEGIN) => State::Headers,
             (_, line) if begins_private(line) => return Err(refusal(lines, true)),
             (State::Headers, "") => State::Body,
-            (State::Headers, header) if header.contains(": ") => State::Headers,
-            (State::Body | State::Checksum, END) | (State::Done, "") => State::Done,
+            (State::Headers, header) if header.contains(": ") => {
+                written = false;
+                State::Headers
+            }
+            (State::Body | State::Checksum, END) => State::Done,
+            (State::Done, "") => {
+                written = false;
+                State::Done
+            }
             (State::Body, sum) if sum.len() == 5 && sum.starts_with('=') => {
                 checksum = Some(&sum[1..]);
                 State::Checksum
             }
             (State::Body, base64) if !base64.is_empty() => {
+                written &= !short && base64.len() <= LINE;
+                short |= base64.len() < LINE;
                 body.push_str(base64);
                 State::Body
             }
@@ -116,7 +139,10 @@ pub(super) fn read(block: &str) -> Result<Vec<u8>, ArmorError> {
             return Err(ArmorError::Checksum);
         }
     }
-    Ok(packets)
+    Ok(Armored {
+        packets,
+        written: written.then_some(checksum.is_some()),
+    })
 }
 
 /// The refusal of a block whose armor broke off at a line (a private BEGIN line if
@@ -260,7 +286,8 @@ mod tests {
 
     #[track_caller]
     fn reads(block: &str, expected: Result<&[u8], ArmorError>) {
-        assert_eq!(read(block), expected.map(<[u8]>::to_vec), "{block:?}");
+        let got = read(block).map(|armored| armored.packets);
+        assert_eq!(got, expected.map(<[u8]>::to_vec), "{block:?}");
     }
 
     /// 0x98 0x02 0x04 0x00, base64.
@@ -346,12 +373,32 @@ mod tests {
         for length in [0, 1, 2, 3, 47, 48, 49, 96, 1000] {
             for checksum in [false, true] {
                 let block = write(&packets[..length], checksum);
-                assert_eq!(read(&block), Ok(packets[..length].to_vec()), "{length}");
+                let armored = read(&block).unwrap();
+                assert_eq!(armored.packets, packets[..length], "{length}");
+                assert_eq!(armored.written, Some(checksum), "{block}");
                 assert!(block.lines().all(|line| line.len() <= LINE), "{block}");
                 assert_eq!(block.contains("\n="), checksum, "{block}");
             }
         }
         assert_eq!(write(PACKETS, false), format!("{BEGIN}\n\n{BODY}\n{END}"));
+        // Blocks that are not as written: a header, a short line before the last, a
+        // line too long, white space or CR to trim, a blank line after END.
+        let long = STANDARD.encode(&packets[..96]);
+        let (first, second) = long.split_at(LINE);
+        for block in [
+            format!("{BEGIN}\nVersion: 1\n\n{BODY}\n{END}"),
+            format!(
+                "{BEGIN}\n\n{}\n{}{second}\n{END}",
+                &first[..60],
+                &first[60..]
+            ),
+            format!("{BEGIN}\n\n{long}\n{END}"),
+            format!("{BEGIN}\n\n{BODY} \n{END}"),
+            format!("{BEGIN}\r\n\r\n{BODY}\r\n{END}"),
+            format!("{BEGIN}\n\n{BODY}\n{END}\n\n"),
+        ] {
+            assert_eq!(read(&block).unwrap().written, None, "{block}");
+        }
         let crc = STANDARD.encode(&crc24(PACKETS).to_be_bytes()[1..]);
         assert_eq!(
             write(PACKETS, true),

@@ -7,6 +7,7 @@ mod grammar;
 mod layout;
 mod packet;
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use crate::error::ErrorKind;
@@ -45,11 +46,17 @@ impl FromStr for PublicKey {
     }
 }
 
-/// The armor, then the key inside it; the canonical text.
+/// The armor, then the key inside it; the canonical text: the block itself when it
+/// already is (a stored key sent back), written anew otherwise.
 fn read_block(block: &str) -> Result<String, KeyError> {
-    let packets = armor::read(block)?;
-    let key = grammar::read(&packets)?;
-    Ok(armor::write(&key.packets, key.version.armor_checksum))
+    let armored = armor::read(block)?;
+    let key = grammar::read(&armored.packets)?;
+    let checksum = key.version.armor_checksum;
+    if matches!(key.packets, Cow::Borrowed(_)) && armored.written == Some(checksum) {
+        debug_assert_eq!(block, armor::write(&key.packets, checksum));
+        return Ok(block.to_owned());
+    }
+    Ok(armor::write(&key.packets, checksum))
 }
 
 /// Why a block is refused: the armor's and the packets' own errors, mapped to the public
