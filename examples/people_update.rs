@@ -16,8 +16,8 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use enswitch_people::{
-    Actor, Context, CustomerChain, Envelope, Error, ErrorKind, FieldSet, Person, Policy, Privilege,
-    Report, Request, Roles, SourceList, decide,
+    Actor, Context, CustomerChain, Envelope, Error, ErrorKind, Field, FieldSet, Person, Policy,
+    Privilege, Report, Request, RequestAddress, Roles, Uniqueness, decide,
 };
 use serde::Deserialize;
 
@@ -188,15 +188,20 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
             )
         })
         .collect();
-    let Some(actor) = authenticate(directory, &request, options.from) else {
+    let Some(me) = authenticate(directory, &request) else {
         return (refuse("", ErrorKind::AuthenticationFailed {}), None);
     };
     let actor = Actor::new(
-        actor.id,
-        actor.customer,
-        roles.level(actor.role).unwrap_or(Privilege::None),
+        me.id,
+        me.customer,
+        roles.level(me.role).unwrap_or(Privilege::None),
     );
-    let caller = match actor.caller() {
+    // Without --from the address is unknown, as in a client's check: the actor's own
+    // source list is then not checked, and rule 7 becomes an obligation.
+    let address = options
+        .from
+        .map_or(RequestAddress::Unknown, RequestAddress::Known);
+    let caller = match actor.caller(&me.source, address) {
         Ok(caller) => caller,
         Err(report) => return (Envelope::refused(&report), None),
     };
@@ -216,10 +221,12 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
         .find(|c| c.id == person.customer)
         .map_or(FieldSet::EMPTY, |c| c.plan_forbids);
     let chain = CustomerChain::new(person, &chain);
-    let mut context = Context::new(&roles, chain).with_plan_forbids(plan_forbids);
-    if let Some(ip) = options.from {
-        context = context.with_request_ip(ip);
-    }
+    let context = Context::new(
+        &roles,
+        chain,
+        username_uniqueness(directory, &request, person),
+        plan_forbids,
+    );
     let decision = decide(person, &caller, &request, &context, &directory.policy);
     let after = match &decision {
         Ok(enswitch_people::Accepted::Ready(update)) => Some(update.apply()),
@@ -229,15 +236,34 @@ fn run(directory: &Directory, options: &Options) -> (Envelope, Option<Person>) {
     (Envelope::of(&decision), after)
 }
 
-/// The person named by `auth_username`, if they may connect from `from` (their stored
-/// source list, read as SPEC §4 says).
-fn authenticate<'d>(
-    directory: &'d Directory,
-    request: &Request<'_>,
-    from: Option<IpAddr>,
-) -> Option<&'d Person> {
+/// The person named by `auth_username`, found ignoring case as a server finds them.
+/// (Their source list is checked by `Actor::caller`; the password is not checked here:
+/// authentication is the server's.)
+fn authenticate<'d>(directory: &'d Directory, request: &Request<'_>) -> Option<&'d Person> {
     let username = request.auth_username()?;
-    let person = directory.people.iter().find(|p| p.username == username)?;
-    from.is_none_or(|ip| SourceList::stored_admits(&person.source, ip))
-        .then_some(person)
+    directory
+        .people
+        .iter()
+        .find(|p| p.username.eq_ignore_ascii_case(username))
+}
+
+/// Whether another person of the directory holds the username the request asks for,
+/// ignoring case: the directory knows, so it is never unknown here.
+fn username_uniqueness(
+    directory: &Directory,
+    request: &Request<'_>,
+    person: &Person,
+) -> Uniqueness {
+    let Some(wanted) = request.value(Field::Username).map(str::trim) else {
+        return Uniqueness::Free;
+    };
+    let taken = directory
+        .people
+        .iter()
+        .any(|p| p.id != person.id && p.username.eq_ignore_ascii_case(wanted));
+    if taken {
+        Uniqueness::Taken
+    } else {
+        Uniqueness::Free
+    }
 }

@@ -8,18 +8,22 @@
 //!
 //! ```
 //! use enswitch_people::{
-//!     decide, Accepted, Actor, Context, CustomerChain, Envelope, Person, Policy, Privilege,
-//!     Request, Roles,
+//!     decide, Accepted, Actor, Context, CustomerChain, Envelope, FieldSet, Person, Policy,
+//!     Privilege, Request, RequestAddress, Roles, Uniqueness,
 //! };
 //!
 //! let roles: Roles = [(1, Privilege::System), (4, Privilege::User)].into_iter().collect();
 //! let request = Request::from_query("id=10;timezone=europe/london;language=EN_gb")?;
 //!
-//! // Rule 1 first: may this actor call people/update at all? Only then look the person up.
-//! let actor = Actor::new(10, 2, Privilege::User).caller()?; // alice herself
+//! // Alice herself, from an address her (empty) source list admits. Rule 1 first: may
+//! // this actor call people/update at all? Only then look the person up.
+//! let address = RequestAddress::Known("192.0.2.1".parse().unwrap());
+//! let actor = Actor::new(10, 2, Privilege::User).caller("", address)?;
 //! assert_eq!(actor.person_id(&request)?, 10);
 //! let alice = Person { id: 10, customer: 2, role: 4, username: "alice".into(), ..Person::default() };
-//! let context = Context::new(&roles, CustomerChain::new(&alice, &[2, 1]));
+//! // Every fact stated: no username asked for, nothing forbidden by the plan.
+//! let chain = CustomerChain::new(&alice, &[2, 1]);
+//! let context = Context::new(&roles, chain, Uniqueness::Free, FieldSet::EMPTY);
 //!
 //! let decision = decide(&alice, &actor, &request, &context, &Policy::default());
 //! assert_eq!(Envelope::of(&decision).to_json(), r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#);
@@ -37,8 +41,9 @@
 //! ```
 //!
 //! The flow: parse a [`Request`] (query string or JSON); authenticate the [`Actor`];
-//! [`Actor::caller`] (rule 1, before any look-up); look up the stored [`Person`] named
-//! by [`Caller::person_id`] and their [`CustomerChain`], and make a [`Context`];
+//! [`Actor::caller`] (their own source list against the [`RequestAddress`], then rule 1,
+//! before any look-up); look up the stored [`Person`] named by [`Caller::person_id`] and
+//! their [`CustomerChain`], and make a [`Context`] with every fact stated;
 //! [`decide`]; answer with an [`Envelope`]; carry out a [`Valid<Update>`] and its
 //! [`Obligation`]s.
 #![forbid(unsafe_code)]
@@ -64,7 +69,10 @@ mod update;
 mod answer;
 
 pub use answer::{Answer, Catalogue, English, Envelope, EnvelopeError, German, Response};
-pub use authz::{Actor, Caller, Context, CustomerChain, Privilege, Roles, UnknownPrivilege};
+pub use authz::{
+    Actor, Caller, Context, CustomerChain, Privilege, RequestAddress, Roles, Uniqueness,
+    UnknownPrivilege,
+};
 pub use decide::decide;
 pub use error::{Error, ErrorCode, ErrorKind, InvalidStatus, Report, Status, UnknownErrorCode};
 pub use field::{Field, FieldSet, UnknownField};

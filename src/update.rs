@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::{ErrorKind, Status};
 use crate::field::{Field, with_field_table};
 use crate::person::Person;
-use crate::value::{FieldValue, Password, Rules, Username};
+use crate::value::{FieldValue, Password, Rules, SourceList, Username, list_entries};
 
 /// The type a change holds: the value, or `None` to clear a clearable field.
 macro_rules! change_type {
@@ -180,14 +180,23 @@ pub struct DiffEntry<'u> {
 /// one must fail to compile there rather than be skipped by a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Obligation<'u> {
-    /// The username changed: check that no one else has it.
+    /// The username changed and the context stated its uniqueness as unknown
+    /// ([`crate::Uniqueness::Unknown`]): check, ignoring case, that no one else has it.
+    /// (A server states it instead, so that a taken username is a `400` among the
+    /// other errors.)
     CheckUsernameUnique(&'u Username),
+    /// The actor changed their own `source` to a non-empty list and the request's
+    /// address was stated as unknown ([`crate::RequestAddress::Unknown`]): check that
+    /// the list admits the address the request comes from (rule 7).
+    CheckLockOut(&'u SourceList),
     /// The password changed: hash it and store the hash.
     HashPassword(HashPassword<'u>),
     /// New email addresses: verify each of them.
     VerifyEmail(Vec<&'u str>),
-    /// The username, email or password changed: tell the person.
-    NotifyPerson,
+    /// The username, email or password changed: tell the person, at these addresses,
+    /// each once: the stored ones (read leniently: every entry of the stored list that
+    /// holds an `@`), then the new ones not among them.
+    NotifyPerson(Vec<&'u str>),
     /// The password, role or source changed: end the person's sessions.
     EndSessions,
 }
@@ -198,9 +207,10 @@ impl Obligation<'_> {
     pub const fn name(&self) -> &'static str {
         match self {
             Obligation::CheckUsernameUnique(_) => "check_username_unique",
+            Obligation::CheckLockOut(_) => "check_lock_out",
             Obligation::HashPassword(_) => "hash_password",
             Obligation::VerifyEmail(_) => "verify_email",
-            Obligation::NotifyPerson => "notify_person",
+            Obligation::NotifyPerson(_) => "notify_person",
             Obligation::EndSessions => "end_sessions",
         }
     }
@@ -247,15 +257,41 @@ pub(crate) fn changes_for(count: usize) -> Changes {
     }
 }
 
+/// The rules a fact stated as unknown left to the caller, for the obligations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unsettled {
+    /// Rule 7, for the actor's own new source list: the address was unknown.
+    pub(crate) lock_out: bool,
+    /// `username_taken`, for a new username: its uniqueness was unknown.
+    pub(crate) username: bool,
+}
+
 /// The changes a request makes to a stored person, checked and in canonical form.
 ///
-/// Only [`crate::decide`] makes one. It can be inspected; to carry it out you need a
-/// [`Valid<Update>`].
+/// Only [`crate::decide`] makes one. It shows what would change ([`Update::diff`]); the
+/// changes to write, the obligations and the person after are reached only through a
+/// [`Valid<Update>`], which a `validation=1` answer ([`Accepted::Validated`]) does not
+/// hold:
+///
+/// ```compile_fail,E0599
+/// # use enswitch_people::Update;
+/// fn carry_out(update: &Update<'_>) {
+///     for write in update.writes() {} // only a Valid<Update> has writes
+/// }
+/// ```
+///
+/// ```
+/// # use enswitch_people::{Update, Valid};
+/// fn carry_out(update: &Valid<Update<'_>>) {
+///     for write in update.writes() {}
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Update<'p> {
     person: Cow<'p, Person>,
     /// One per changed field, in field order.
     changes: Changes,
+    unsettled: Unsettled,
 }
 
 /// A stored value, as a column holds it: text, or the role's id.
@@ -281,10 +317,11 @@ pub struct Write<'u> {
 }
 
 impl<'p> Update<'p> {
-    pub(crate) fn new(person: &'p Person, changes: Changes) -> Update<'p> {
+    pub(crate) fn new(person: &'p Person, changes: Changes, unsettled: Unsettled) -> Update<'p> {
         Update {
             person: Cow::Borrowed(person),
             changes,
+            unsettled,
         }
     }
 
@@ -295,41 +332,14 @@ impl<'p> Update<'p> {
         Update {
             person: Cow::Owned(self.person.into_owned()),
             changes: self.changes,
+            unsettled: self.unsettled,
         }
     }
 
-    /// The columns to write, one per changed field but the password (whose hash the
-    /// [`Obligation::HashPassword`] gives), each with the value it was decided against.
-    /// If a precondition fails in the database, another writer came between: read the
-    /// person again and decide again.
-    pub fn writes(&self) -> impl Iterator<Item = Write<'_>> {
-        self.changes.iter().filter_map(|change| {
-            let field = change.field();
-            let (expected, value) = match change {
-                Change::Role(id) => (Stored::Role(self.person.role), Stored::Role(id.get())),
-                _ => (
-                    Stored::Text(self.person.text(field)?),
-                    Stored::Text(change.stored_text()?),
-                ),
-            };
-            Some(Write {
-                field,
-                expected,
-                value,
-            })
-        })
-    }
-
-    /// The changes, one per changed field, in alphabetical order of field.
+    /// How many fields change.
     #[must_use]
-    pub fn changes(&self) -> &[Change] {
-        &self.changes
-    }
-
-    /// The change to `field`, if any.
-    #[must_use]
-    pub fn change(&self, field: Field) -> Option<&Change> {
-        self.changes.get(position(&self.changes, field)?)
+    pub fn len(&self) -> usize {
+        self.changes.len()
     }
 
     /// Whether nothing changes.
@@ -357,39 +367,6 @@ impl<'p> Update<'p> {
                 }
             })
             .collect()
-    }
-
-    /// What the caller must do to carry out the update, in a fixed order:
-    /// `check_username_unique`, `hash_password`, `verify_email`, `notify_person`,
-    /// `end_sessions`.
-    #[must_use]
-    pub fn obligations(&self) -> Vec<Obligation<'_>> {
-        let mut out = Vec::new();
-        if let Some(Change::Username(username)) = self.change(Field::Username) {
-            out.push(Obligation::CheckUsernameUnique(username));
-        }
-        if let Some(Change::Password(password)) = self.change(Field::Password) {
-            out.push(Obligation::HashPassword(HashPassword(password)));
-        }
-        if let Some(Change::Email(Some(list))) = self.change(Field::Email) {
-            // The stored list may be legacy: split it as a list is split, nothing more.
-            let old = &self.person.email;
-            let known = |address: &str| {
-                crate::value::list_entries(old).any(|o| o.eq_ignore_ascii_case(address))
-            };
-            let new: Vec<&str> = list.addresses().filter(|a| !known(a)).collect();
-            if !new.is_empty() {
-                out.push(Obligation::VerifyEmail(new));
-            }
-        }
-        let changed = |fields: &[Field]| fields.iter().any(|f| self.change(*f).is_some());
-        if changed(&[Field::Username, Field::Email, Field::Password]) {
-            out.push(Obligation::NotifyPerson);
-        }
-        if changed(&[Field::Password, Field::Role, Field::Source]) {
-            out.push(Obligation::EndSessions);
-        }
-        out
     }
 
     /// The person as stored before the update.
@@ -425,6 +402,88 @@ impl<T> Deref for Valid<T> {
 }
 
 impl Valid<Update<'_>> {
+    /// The columns to write, one per changed field but the password (whose hash the
+    /// [`Obligation::HashPassword`] gives), each with the value it was decided against.
+    /// If a precondition fails in the database, another writer came between: read the
+    /// person again and decide again.
+    pub fn writes(&self) -> impl Iterator<Item = Write<'_>> {
+        self.0.changes.iter().filter_map(|change| {
+            let field = change.field();
+            let (expected, value) = match change {
+                Change::Role(id) => (Stored::Role(self.0.person.role), Stored::Role(id.get())),
+                _ => (
+                    Stored::Text(self.0.person.text(field)?),
+                    Stored::Text(change.stored_text()?),
+                ),
+            };
+            Some(Write {
+                field,
+                expected,
+                value,
+            })
+        })
+    }
+
+    /// The changes, one per changed field, in alphabetical order of field.
+    #[must_use]
+    pub fn changes(&self) -> &[Change] {
+        &self.0.changes
+    }
+
+    /// The change to `field`, if any.
+    #[must_use]
+    pub fn change(&self, field: Field) -> Option<&Change> {
+        self.0.changes.get(position(&self.0.changes, field)?)
+    }
+
+    /// What the caller must do to carry out the update, in a fixed order:
+    /// `check_username_unique`, `check_lock_out` (the checks, before anything is
+    /// written), `hash_password`, `verify_email`, `notify_person`, `end_sessions`.
+    #[must_use]
+    pub fn obligations(&self) -> Vec<Obligation<'_>> {
+        let update = &self.0;
+        let mut out = Vec::new();
+        if let Some(Change::Username(username)) = self.change(Field::Username)
+            && update.unsettled.username
+        {
+            out.push(Obligation::CheckUsernameUnique(username));
+        }
+        if let Some(Change::Source(Some(list))) = self.change(Field::Source)
+            && update.unsettled.lock_out
+        {
+            out.push(Obligation::CheckLockOut(list));
+        }
+        if let Some(Change::Password(password)) = self.change(Field::Password) {
+            out.push(Obligation::HashPassword(HashPassword(password)));
+        }
+        // The stored list may be legacy: split as a list is split, an entry with an `@`
+        // taken as an address, nothing more.
+        let stored = || list_entries(&update.person.email).filter(|entry| entry.contains('@'));
+        let known = |address: &str| stored().any(|old| old.eq_ignore_ascii_case(address));
+        let added: Vec<&str> = match self.change(Field::Email) {
+            Some(Change::Email(Some(list))) => list.addresses().filter(|a| !known(a)).collect(),
+            _ => Vec::new(),
+        };
+        if !added.is_empty() {
+            out.push(Obligation::VerifyEmail(added.clone()));
+        }
+        let changed = |fields: &[Field]| fields.iter().any(|f| self.change(*f).is_some());
+        if changed(&[Field::Username, Field::Email, Field::Password]) {
+            let mut addresses: Vec<&str> = Vec::new();
+            for address in stored() {
+                if !addresses.iter().any(|a| a.eq_ignore_ascii_case(address)) {
+                    addresses.push(address);
+                }
+            }
+            addresses.extend(added);
+            out.push(Obligation::NotifyPerson(addresses));
+        }
+        if changed(&[Field::Password, Field::Role, Field::Source]) {
+            out.push(Obligation::EndSessions);
+        }
+        out
+    }
+
     /// The person after the update: the stored person with every change applied, all
     /// other fields exactly as stored. (The new password is not part of a person: see
     /// [`Obligation::HashPassword`].)

@@ -116,6 +116,15 @@ fn refusals() {
             &["auth_username=admin"],
             r#"{"responses":[{"code":"400","key":"id","message":"This parameter is required."}]}"#,
         ),
+        // A username another person of the directory holds, in any case, is taken.
+        (
+            &[
+                "--from",
+                "127.0.0.1",
+                "auth_username=owner;id=21;username=ALICE",
+            ],
+            r#"{"responses":[{"code":"400","key":"username","message":"This username is already taken; choose another."}]}"#,
+        ),
         (
             &["{\"auth_username\":"],
             r#"{"responses":[{"code":"400","key":"","message":"The request is not a well-formed JSON object; send {\"name\": value, …}."}]}"#,
@@ -239,6 +248,23 @@ fn a_request_too_long_for_an_argument_is_read_from_standard_input() {
         lines[0],
         r#"{"responses":[{"code":"400","key":"","message":"The request is too large: at most 100 parameters and 256 KiB are accepted."}]}"#
     );
+}
+
+#[test]
+fn the_actor_is_found_ignoring_case_as_a_server_finds_them() {
+    let (code, lines, _) = run(&["auth_username=ALICE;id=11;title=Dr"]);
+    assert_eq!((code, lines[0].as_str()), (0, OK));
+    // Her own username back in another case is hers, not taken.
+    let (code, lines, _) = run(&["--from", "::1", "auth_username=owner;id=11;username=Alice"]);
+    assert_eq!((code, lines[0].as_str()), (0, OK), "{lines:?}");
+}
+
+#[test]
+fn without_from_the_address_is_unknown_and_left_to_the_server() {
+    // No --from: the actor's own source list is not checked (admin's is 192.0.2.0/24),
+    // and a change of their own source cannot be refused for lock-out here.
+    let (code, lines, _) = run(&["auth_username=admin;id=10;source=10.0.0.0/8"]);
+    assert_eq!((code, lines[0].as_str()), (0, OK));
 }
 
 #[test]

@@ -8,21 +8,23 @@ use common::{
     encode, owner, person, reseller, roles,
 };
 use enswitch_people::{
-    Actor, Context, CustomerChain, Envelope, Person, Policy, PolicySettings, Privilege, Request,
-    decide,
+    Actor, Context, CustomerChain, Envelope, FieldSet, Person, Policy, PolicySettings, Privilege,
+    Request, RequestAddress, Uniqueness, decide,
 };
 
 #[test]
 fn an_account_below_user_is_refused_before_any_look_up() {
     let billing = person(30, 3, NO_PRIVILEGE_ROLE, "billing");
-    let report = actor(&billing).caller().unwrap_err();
+    let report = actor(&billing)
+        .caller("", RequestAddress::Unknown)
+        .unwrap_err();
     assert_eq!(
         Envelope::refused(&report).to_json(),
         r#"{"responses":[{"code":"402","key":"","message":"Your role does not allow this."}]}"#
     );
     // A caller is needed to learn which id to look up.
     let request = Request::from_query("id=11;title=Dr").unwrap();
-    let caller = actor(&alice()).caller().unwrap();
+    let caller = actor(&alice()).caller("", RequestAddress::Unknown).unwrap();
     assert_eq!(caller.person_id(&request).unwrap(), 11);
 }
 
@@ -70,7 +72,7 @@ fn a_customer_chain_built_for_someone_else_is_a_404() {
     let request = Request::from_query("id=21;title=Dr").unwrap();
     let not_found = r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#;
     for me in [reseller(), owner(), admin()] {
-        let caller = actor(&me).caller().unwrap();
+        let caller = actor(&me).caller("", RequestAddress::Unknown).unwrap();
         let me_chain = common::chain(me.customer);
         for chain in [
             // The actor's own chain, the easy slip.
@@ -80,21 +82,31 @@ fn a_customer_chain_built_for_someone_else_is_a_404() {
             // Empty.
             CustomerChain::new(&target, &[]),
         ] {
-            let context = Context::new(&roles, chain);
+            let context = Context::new(&roles, chain, Uniqueness::Free, FieldSet::EMPTY);
             let outcome = decide(&target, &caller, &request, &context, &Policy::default());
             assert_eq!(Envelope::of(&outcome).to_json(), not_found, "{chain:?}");
         }
     }
     // The target's own chain: the reseller and the owner reach carol.
     let chain = common::chain(4);
-    let context = Context::new(&roles, CustomerChain::new(&target, &chain));
+    let context = Context::new(
+        &roles,
+        CustomerChain::new(&target, &chain),
+        Uniqueness::Free,
+        FieldSet::EMPTY,
+    );
     for me in [reseller(), owner()] {
-        let caller = actor(&me).caller().unwrap();
+        let caller = actor(&me).caller("", RequestAddress::Unknown).unwrap();
         assert!(decide(&target, &caller, &request, &context, &Policy::default()).is_ok());
     }
     // Even the person themself is out of reach through a chain that is not theirs.
-    let caller = actor(&target).caller().unwrap();
-    let context = Context::new(&roles, CustomerChain::new(&target, &[3, 2, 1]));
+    let caller = actor(&target).caller("", RequestAddress::Unknown).unwrap();
+    let context = Context::new(
+        &roles,
+        CustomerChain::new(&target, &[3, 2, 1]),
+        Uniqueness::Free,
+        FieldSet::EMPTY,
+    );
     let outcome = decide(&target, &caller, &request, &context, &Policy::default());
     assert_eq!(Envelope::of(&outcome).to_json(), not_found);
 }
@@ -184,7 +196,7 @@ fn an_ipv4_mapped_address_is_its_ipv4_address() {
     let me = admin();
     for from in ["192.0.2.9", "::ffff:192.0.2.9"] {
         let mut call = Call::new(&me, &me);
-        call.request_ip = Some(from.parse().unwrap());
+        call.address = RequestAddress::Known(from.parse().unwrap());
         let after = assert_accepted(&call.run(&format!(
             "id=10;source={}",
             encode("::ffff:192.0.2.0/120, 2001:db8::/32")
@@ -304,6 +316,12 @@ fn a_caller_is_made_only_at_user_level_or_above() {
         (Privilege::User, true),
         (Privilege::System, true),
     ] {
-        assert_eq!(Actor::new(1, 1, level).caller().is_ok(), may, "{level}");
+        assert_eq!(
+            Actor::new(1, 1, level)
+                .caller("", RequestAddress::Unknown)
+                .is_ok(),
+            may,
+            "{level}"
+        );
     }
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{Call, admin, alice, assert_refused, owner};
+use common::{
+    Call, RequestAddress, Uniqueness, admin, alice, assert_refused, owner, person, ready,
+};
 use enswitch_people::{Accepted, Envelope, ErrorCode, Field, Obligation, Person, Report, Status};
 
 fn envelope(outcome: &Result<Accepted<'_>, Report>) -> String {
@@ -73,7 +75,13 @@ fn validation_only_changes_nothing() {
         panic!("{outcome:?}")
     };
     assert_eq!(outcome.status(), Status::VALIDATED);
-    assert_eq!(update.changes().len(), 1);
+    // The diff to show; nothing to carry out (no writes, obligations or apply here).
+    let diff: Vec<(Field, String)> = update
+        .diff()
+        .iter()
+        .map(|d| (d.field, d.new.to_string()))
+        .collect();
+    assert_eq!(diff, [(Field::Title, "Dr".to_owned())]);
     // Errors are still reported with validation=1.
     assert_refused(
         &Call::new(&actor, &target).run("id=11;title=a%09b;validation=1"),
@@ -130,11 +138,9 @@ fn diff_redacts_the_password() {
         json,
         r#"[{"field":"forename","old":"Alice","new":"Beth"},{"field":"password","old":"********","new":"********"},{"field":"role","old":"4","new":"3"}]"#
     );
-    let debug = format!(
-        "{outcome:?} {:?} {:?}",
-        outcome.update().obligations(),
-        outcome.update().changes()
-    );
+    let debug = format!("{outcome:?}");
+    let update = ready(Ok(outcome));
+    let debug = format!("{debug} {:?} {:?}", update.obligations(), update.changes());
     assert!(!debug.contains("swordfish99"), "{debug}");
 }
 
@@ -143,19 +149,12 @@ fn obligations() {
     let (actor, target) = (owner(), alice());
     let call = Call::new(&actor, &target);
     let names = |query: &str| -> Vec<&'static str> {
-        let outcome = call.run(query).unwrap();
-        outcome
-            .update()
-            .obligations()
-            .iter()
-            .map(Obligation::name)
-            .collect()
+        let update = ready(call.run(query));
+        update.obligations().iter().map(Obligation::name).collect()
     };
     assert_eq!(names("id=11;title=Dr"), Vec::<&str>::new());
-    assert_eq!(
-        names("id=11;username=alice2"),
-        ["check_username_unique", "notify_person"]
-    );
+    // The username's uniqueness was stated (free): nothing is left to check.
+    assert_eq!(names("id=11;username=alice2"), ["notify_person"]);
     assert_eq!(
         names("id=11;password=swordfish99"),
         ["hash_password", "notify_person", "end_sessions"]
@@ -170,12 +169,112 @@ fn obligations() {
 }
 
 #[test]
+fn a_username_of_unknown_uniqueness_carries_its_check() {
+    let (actor, target) = (owner(), alice());
+    let mut call = Call::new(&actor, &target);
+    call.username = Uniqueness::Unknown;
+    let update = ready(call.run("id=11;username=alice2"));
+    let names: Vec<&str> = update.obligations().iter().map(Obligation::name).collect();
+    assert_eq!(names, ["check_username_unique", "notify_person"]);
+    // Sent back unchanged, there is nothing to check.
+    assert!(
+        ready(call.run("id=11;username=alice"))
+            .obligations()
+            .is_empty()
+    );
+    // A taken username is refused whether or not validation=1.
+    call.username = Uniqueness::Taken;
+    for query in [
+        "id=11;username=alice2",
+        "id=11;username=alice2;validation=1",
+    ] {
+        assert_refused(&call.run(query), &[("400", "username", "username_taken")]);
+    }
+}
+
+#[test]
+fn an_own_source_change_from_an_unknown_address_carries_the_lock_out_check() {
+    let me = person(30, 3, common::ADMIN_ROLE, "carla");
+    let call = Call::new(&me, &me);
+    let update = ready(call.run("id=30;source=10.0.0.0/8"));
+    let obligations = update.obligations();
+    let list = match obligations.as_slice() {
+        [Obligation::CheckLockOut(list), Obligation::EndSessions] => list.as_str(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(list, "10.0.0.0/8");
+    // Cleared, the list admits every address: nothing to check.
+    let mut stored = me.clone();
+    stored.source = "10.0.0.0/8".into();
+    let call = Call::new(&stored, &stored);
+    let names: Vec<&str> = ready(call.run("id=30;source="))
+        .obligations()
+        .iter()
+        .map(Obligation::name)
+        .collect();
+    assert_eq!(names, ["end_sessions"]);
+    // From a known address, rule 7 decides: no obligation, or a refusal.
+    let call = Call::new(&me, &me).from("10.1.2.3");
+    let names: Vec<&str> = ready(call.run("id=30;source=10.0.0.0/8"))
+        .obligations()
+        .iter()
+        .map(Obligation::name)
+        .collect();
+    assert_eq!(names, ["end_sessions"]);
+    assert_refused(
+        &Call::new(&me, &me)
+            .from("192.0.2.1")
+            .run("id=30;source=10.0.0.0/8"),
+        &[("400", "source", "would_lock_out")],
+    );
+    // Another person's source: not the actor's own, nothing to check.
+    let (owner, target) = (owner(), alice());
+    let names: Vec<&str> = ready(Call::new(&owner, &target).run("id=11;source=10.0.0.0/8"))
+        .obligations()
+        .iter()
+        .map(Obligation::name)
+        .collect();
+    assert_eq!(names, ["end_sessions"]);
+    assert_eq!(RequestAddress::Unknown.ip(), None);
+}
+
+#[test]
+fn notify_person_carries_the_old_and_new_addresses_once() {
+    let (actor, mut target) = (owner(), alice());
+    // A legacy stored list: mixed separators, a repeat in another case, a non-address.
+    target.email = "alice@acme.example; Alice@Acme.example,n/a  bob@acme.example".into();
+    let call = Call::new(&actor, &target);
+    let notified = |query: &str| -> Vec<String> {
+        let update = ready(call.run(query));
+        let obligations = update.obligations();
+        let found = obligations.iter().find_map(|o| match o {
+            Obligation::NotifyPerson(addresses) => Some(addresses.clone()),
+            _ => None,
+        });
+        found.unwrap().into_iter().map(str::to_owned).collect()
+    };
+    assert_eq!(
+        notified("id=11;email=bob@acme.example, carol@x.org"),
+        ["alice@acme.example", "bob@acme.example", "carol@x.org"]
+    );
+    assert_eq!(
+        notified("id=11;password=swordfish99"),
+        ["alice@acme.example", "bob@acme.example"]
+    );
+    assert_eq!(
+        notified("id=11;email="),
+        ["alice@acme.example", "bob@acme.example"]
+    );
+}
+
+#[test]
 fn verify_only_new_addresses_and_read_the_password_only_there() {
     let (actor, target) = (owner(), alice());
     let outcome = Call::new(&actor, &target)
         .run("id=11;email=ALICE@acme.example,new@x.org;password=swordfish99")
         .unwrap();
-    let obligations = outcome.update().obligations();
+    let update = ready(Ok(outcome));
+    let obligations = update.obligations();
     assert!(obligations.contains(&Obligation::VerifyEmail(vec!["new@x.org"])));
     let password = obligations.iter().find_map(|o| match o {
         Obligation::HashPassword(hash) => Some(hash.password()),

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{
-    ADMIN_ROLE, Call, SYSTEM_ROLE, USER_ROLE, admin, alice, assert_refused, carol,
+    ADMIN_ROLE, Call, RequestAddress, SYSTEM_ROLE, USER_ROLE, admin, alice, assert_refused, carol,
     high_in_customer_3, other_admin, owner, reseller,
 };
 use enswitch_people::{Field, FieldSet, Person};
@@ -74,7 +74,7 @@ fn row(
             None => {
                 let after = common::assert_accepted(&outcome);
                 if field != Field::Password {
-                    let update = outcome.as_ref().unwrap().update();
+                    let update = common::ready(outcome);
                     assert_eq!(update.changes().len(), 1, "{field}");
                     assert_eq!(update.changes()[0].field(), field);
                     assert_ne!(&after, target, "{field}");
@@ -260,7 +260,7 @@ fn refused_fields_are_not_format_checked_as_well() {
 fn lock_out() {
     let me = admin();
     let mut call = Call::new(&me, &me);
-    call.request_ip = Some("192.0.2.7".parse().unwrap());
+    call.address = RequestAddress::Known("192.0.2.7".parse().unwrap());
     assert_refused(
         &call.run("id=10;source=10.0.0.0/8"),
         &[("400", "source", "would_lock_out")],
@@ -273,7 +273,7 @@ fn lock_out() {
     // Another person's source is not the actor's lock-out.
     let target = alice();
     let mut call = Call::new(&me, &target);
-    call.request_ip = Some("192.0.2.7".parse().unwrap());
+    call.address = RequestAddress::Known("192.0.2.7".parse().unwrap());
     assert!(call.run("id=11;source=10.0.0.0/8").is_ok());
 }
 

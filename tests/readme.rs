@@ -54,7 +54,10 @@ fn written(limit: (Option<usize>, Option<usize>)) -> Option<String> {
 /// description (which reads the value types' limits) is the source.
 #[test]
 fn field_table_limits_match_the_code() {
-    use enswitch_people::{Actor, Context, CustomerChain, Person, Policy, Privilege, Roles, form};
+    use enswitch_people::{
+        Actor, Context, CustomerChain, FieldSet, Person, Policy, Privilege, RequestAddress, Roles,
+        Uniqueness, form,
+    };
 
     let readme = include_str!("../README.md");
     let start = readme.find("## Fields").expect("a Fields section");
@@ -67,8 +70,15 @@ fn field_table_limits_match_the_code() {
         ..Person::default()
     };
     let roles: Roles = [(1, Privilege::System)].into_iter().collect();
-    let caller = Actor::new(2, 1, Privilege::System).caller().unwrap();
-    let context = Context::new(&roles, CustomerChain::new(&person, &[1]));
+    let caller = Actor::new(2, 1, Privilege::System)
+        .caller("", RequestAddress::Unknown)
+        .unwrap();
+    let context = Context::new(
+        &roles,
+        CustomerChain::new(&person, &[1]),
+        Uniqueness::Free,
+        FieldSet::EMPTY,
+    );
     let described = form(&person, &caller, &context, &Policy::default()).unwrap();
     for entry in described.fields {
         let name = format!("`{}`", entry.field);

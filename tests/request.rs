@@ -5,6 +5,7 @@ mod common;
 use common::{Call, admin, alice, assert_refused};
 use enswitch_people::{
     Actor, ErrorCode, Field, MAX_PARAMETERS, MAX_REQUEST_BYTES, Privilege, Report, Request,
+    RequestAddress,
 };
 
 /// The `(key, code)` problems a request has after parsing.
@@ -76,7 +77,7 @@ fn unknown_names_once_each() {
 
 /// The id a caller would look up.
 fn person_id(request: &Request<'_>) -> Result<u64, Report> {
-    let caller = Actor::new(1, 1, Privilege::User).caller()?;
+    let caller = Actor::new(1, 1, Privilege::User).caller("", RequestAddress::Unknown)?;
     caller.person_id(request)
 }
 

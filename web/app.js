@@ -71,9 +71,18 @@ function check(field) {
   } else if (field === 'password') {
     note(field, 'The new password is acceptable.', 'saved');
   } else {
-    note(field, verdict.value === '' ? 'saved as: (empty)' : `saved as: ${verdict.value}`, 'saved');
+    // What the browser cannot know (the address the server sees, who holds a username)
+    // the server checks when the form is saved: say so rather than promise it.
+    const later = (verdict.server_checks ?? []).map((check) => ` ${SERVER_CHECKS[check]}`).join('');
+    note(field, (verdict.value === '' ? 'saved as: (empty)' : `saved as: ${verdict.value}`) + later, 'saved');
   }
 }
+
+/** What the server checks on save, for a rule whose fact the browser cannot know. */
+const SERVER_CHECKS = {
+  check_lock_out: '(on save, the server checks that this list admits the address you connect from)',
+  check_username_unique: '(on save, the server checks that no one else has this username)',
+};
 
 function control(entry) {
   const field = entry.field;

@@ -4,9 +4,12 @@
 #![allow(dead_code)] // each bench binary uses a different part
 
 use enswitch_people::{
-    Accepted, Actor, Context, CustomerChain, Person, Policy, Privilege, Report, Request, Roles,
-    decide,
+    Accepted, Actor, Context, CustomerChain, FieldSet, Person, Policy, Privilege, Report, Request,
+    RequestAddress, Roles, Uniqueness, decide,
 };
+
+/// Where the benchmarks' requests come from, as a server states it.
+const REQUEST_IP: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
 
 /// An administrator changes every field but `public_key` (19 fields), `&`-separated so
 /// that `form_urlencoded` reads it the same way.
@@ -90,8 +93,13 @@ pub fn run<'p>(
     policy: &Policy,
 ) -> Result<Accepted<'p>, Report> {
     let request = Request::parse(query).map_err(Report::from)?;
-    let caller = actor.caller()?;
-    let context = Context::new(roles, CustomerChain::new(person, &CHAIN));
+    let caller = actor.caller("", RequestAddress::Known(REQUEST_IP))?;
+    let context = Context::new(
+        roles,
+        CustomerChain::new(person, &CHAIN),
+        Uniqueness::Free,
+        FieldSet::EMPTY,
+    );
     decide(person, &caller, &request, &context, policy)
 }
 

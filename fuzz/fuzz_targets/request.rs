@@ -2,7 +2,7 @@
 //! parses writes itself out to one that parses equal.
 #![no_main]
 
-use enswitch_people::{Actor, Privilege, Request};
+use enswitch_people::{Actor, Privilege, Request, RequestAddress};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../tests/oracle/mod.rs"]
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(request) = Request::from_query_bytes(data) {
         oracle::check_request_round_trip(&request);
         let _ = request.problems().count();
-        let caller = Actor::new(1, 1, Privilege::User).caller();
+        let caller = Actor::new(1, 1, Privilege::User).caller("", RequestAddress::Unknown);
         let _ = caller.map(|caller| caller.person_id(&request));
         let _ = format!("{request:?}");
     }

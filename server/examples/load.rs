@@ -13,7 +13,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use enswitch_people::{
-    Actor, Context, CustomerChain, Person, Policy, Privilege, Request, Roles, decide,
+    Actor, Context, CustomerChain, FieldSet, Person, Policy, Privilege, Request, RequestAddress,
+    Roles, Uniqueness, decide,
 };
 use enswitch_people_server::Config;
 use enswitch_people_server::auth::Cost;
@@ -156,8 +157,10 @@ fn crate_micros(kind: &Kind) -> f64 {
     } else {
         (&alice, Actor::new(11, 3, Privilege::User), &[3, 2, 1])
     };
-    let caller = actor.caller().expect("a caller");
-    let context = Context::new(&roles, CustomerChain::new(target, chain));
+    let address = RequestAddress::Known(std::net::Ipv4Addr::LOCALHOST.into());
+    let caller = actor.caller("", address).expect("a caller");
+    let chain = CustomerChain::new(target, chain);
+    let context = Context::new(&roles, chain, Uniqueness::Free, FieldSet::EMPTY);
     let rounds = 20_000;
     let started = Instant::now();
     for i in 0..rounds {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use enswitch_people::{Field, FieldSet, Person, Privilege, Roles, Stored, Update};
+use enswitch_people::{Field, FieldSet, Person, Privilege, Roles, Stored, Update, Valid};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Deserialize;
 
@@ -351,7 +351,7 @@ pub fn set_plan_forbids(
 ///
 /// # Errors
 /// A write fails.
-pub fn write_changes(tx: &Transaction<'_>, update: &Update<'_>) -> rusqlite::Result<bool> {
+pub fn write_changes(tx: &Transaction<'_>, update: &Valid<Update<'_>>) -> rusqlite::Result<bool> {
     let person = id(update.person().id);
     for write in update.writes() {
         let sql = format!(

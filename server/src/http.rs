@@ -15,9 +15,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use enswitch_people::{
-    Accepted, Actor, Caller, Context, CustomerChain, Envelope, Field, MAX_REQUEST_BYTES,
-    Obligation, Person, Policy, Privilege, Report, Request, SourceList, Status, decide,
-    normalize_password,
+    Accepted, Actor, Caller, Context, CustomerChain, Envelope, Field, FieldSet, MAX_REQUEST_BYTES,
+    Obligation, Person, Policy, Privilege, Report, Request, RequestAddress, SourceList, Status,
+    Uniqueness, decide, normalize_password,
 };
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::Semaphore;
@@ -256,7 +256,7 @@ async fn authenticate(
                 session: None,
             })
     };
-    Ok(found.filter(|a| SourceList::stored_admits(&a.person.source, peer)))
+    Ok(found)
 }
 
 /// Verifies a username and password: throttled, capped, and as slow for an unknown
@@ -314,10 +314,13 @@ async fn caller_of(
     };
     let me = &authenticated.person;
     let actor = Actor::new(me.id, me.customer, level.unwrap_or(Privilege::None));
-    Ok(match actor.caller() {
-        Ok(caller) => Ok((caller, authenticated)),
-        Err(report) => Err(Envelope::refused(&report)),
-    })
+    // The actor's own source list against the peer (401), then rule 1 (402).
+    Ok(
+        match actor.caller(&me.source, RequestAddress::Known(peer)) {
+            Ok(caller) => Ok((caller, authenticated)),
+            Err(report) => Err(Envelope::refused(&report)),
+        },
+    )
 }
 
 /// One line per request: never a URI, a query or a password.
@@ -433,7 +436,6 @@ async fn run_update(
             &caller,
             &request,
             id,
-            peer,
             authenticated.session.as_deref(),
         )
     })
@@ -450,7 +452,6 @@ fn update_in_transaction(
     caller: &Caller,
     request: &Request<'_>,
     id: u64,
-    peer: IpAddr,
     session: Option<&str>,
 ) -> Result<Envelope, ServerError> {
     for _ in 0..MAX_ATTEMPTS {
@@ -461,14 +462,13 @@ fn update_in_transaction(
         let person = row.person;
         let chain = db::customer_chain(&tx, person.customer)?;
         let roles = db::roles(&tx)?;
-        let taken = match request.value(Field::Username) {
-            Some(username) => db::username_taken(&tx, username.trim(), id)?,
-            None => false,
+        // Every fact stated, in this transaction (the UNIQUE column backs uniqueness).
+        let username = match request.value(Field::Username) {
+            Some(username) if db::username_taken(&tx, username.trim(), id)? => Uniqueness::Taken,
+            _ => Uniqueness::Free,
         };
-        let context = Context::new(&roles, CustomerChain::new(&person, &chain))
-            .with_request_ip(peer)
-            .with_plan_forbids(db::plan_forbids(&tx, person.customer)?)
-            .with_username_taken(taken);
+        let plan = db::plan_forbids(&tx, person.customer)?;
+        let context = Context::new(&roles, CustomerChain::new(&person, &chain), username, plan);
         let decision = decide(&person, caller, request, &context, &state.policy);
         if let Ok(Accepted::Ready(update)) = &decision {
             if !db::write_changes(&tx, update)? {
@@ -477,8 +477,11 @@ fn update_in_transaction(
             let now = now();
             for obligation in update.obligations() {
                 match obligation {
-                    // Checked above, in this transaction; the UNIQUE column holds it too.
-                    Obligation::CheckUsernameUnique(_) => {}
+                    // Only a fact stated as unknown leaves these, and every fact was
+                    // stated above: should one come, nothing is written.
+                    Obligation::CheckUsernameUnique(_) | Obligation::CheckLockOut(_) => {
+                        return Err(ServerError::Internal);
+                    }
                     Obligation::HashPassword(password) => {
                         db::set_password_hash(&tx, id, &state.hasher.hash(password.password()))?;
                     }
@@ -487,18 +490,7 @@ fn update_in_transaction(
                             db::queue(&tx, id, "verify_email", address, now)?;
                         }
                     }
-                    Obligation::NotifyPerson => {
-                        let after = update.person().email.clone();
-                        let new = update
-                            .change(Field::Email)
-                            .and_then(|c| c.stored_text())
-                            .unwrap_or(&after);
-                        let mut addresses: Vec<&str> = after
-                            .split([',', ';', ' '])
-                            .chain(new.split([',', ';', ' ']))
-                            .filter(|a| !a.is_empty())
-                            .collect();
-                        addresses.dedup();
+                    Obligation::NotifyPerson(addresses) => {
                         for address in addresses {
                             db::queue(&tx, id, "notify_person", address, now)?;
                         }
@@ -563,7 +555,9 @@ async fn run_get(
         };
         let chain = db::customer_chain(&connection, row.person.customer)?;
         let roles = db::roles(&connection)?;
-        let context = Context::new(&roles, CustomerChain::new(&row.person, &chain));
+        // Reach reads no fact: the ones stated here decide nothing.
+        let chain = CustomerChain::new(&row.person, &chain);
+        let context = Context::new(&roles, chain, Uniqueness::Free, FieldSet::EMPTY);
         Ok(caller
             .reaches(&row.person, &context)
             .ok()
@@ -629,7 +623,8 @@ async fn run_context(
         let chain = db::customer_chain(&connection, person.customer)?;
         let roles = db::roles(&connection)?;
         let plan = db::plan_forbids(&connection, person.customer)?;
-        let context = Context::new(&roles, CustomerChain::new(&person, &chain));
+        let chain_of = CustomerChain::new(&person, &chain);
+        let context = Context::new(&roles, chain_of, Uniqueness::Free, plan);
         if caller.reaches(&person, &context).is_err() {
             return Ok(None);
         }

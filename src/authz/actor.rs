@@ -1,9 +1,10 @@
 //! The authenticated person making the request, and the caller they become once they
 //! may call `people/update` at all.
 
-use crate::authz::Privilege;
+use crate::authz::{Privilege, RequestAddress};
 use crate::error::{Error, ErrorKind, Report};
 use crate::request::Request;
+use crate::value::SourceList;
 
 /// Who is making the request: their id, their customer and their role's level.
 ///
@@ -46,33 +47,61 @@ impl Actor {
         self.level
     }
 
-    /// Rule 1: whether this actor may call `people/update` at all. Call it before the
-    /// stored person is looked up; only a [`Caller`] can name the person to look up
-    /// ([`Caller::person_id`]) and have a request decided.
+    /// Authentication's last step and rule 1, in that order: whether a request from
+    /// `address` may come from this actor at all, and whether their role may call
+    /// `people/update`. Call it before the stored person is looked up; only a
+    /// [`Caller`] can name the person to look up ([`Caller::person_id`]) and have a
+    /// request decided.
+    ///
+    /// `source` is the actor's own stored `source` list, read leniently
+    /// ([`SourceList::stored_admits`]): a known address outside a non-empty list is a
+    /// `401`. With [`RequestAddress::Unknown`] (a client's check) the list is not
+    /// checked; a server always states the address.
     ///
     /// # Errors
-    /// `402 function_not_permitted` with key `""`, alone, for a level below `user`.
-    pub fn caller(self) -> Result<Caller, Report> {
+    /// `401 authentication_failed` with key `""` for an address the actor's source list
+    /// does not admit; `402 function_not_permitted` with key `""`, alone, for a level
+    /// below `user`.
+    pub fn caller(self, source: &str, address: RequestAddress) -> Result<Caller, Report> {
+        if let Some(ip) = address.ip()
+            && !SourceList::stored_admits(source, ip)
+        {
+            return Err(Report::unauthenticated());
+        }
         if self.level < Privilege::User {
             return Err(Report::from(Error::new(
                 "",
                 ErrorKind::FunctionNotPermitted {},
             )));
         }
-        Ok(Caller(self))
+        Ok(Caller {
+            actor: self,
+            address,
+        })
     }
 }
 
-/// An actor whose role may call `people/update` (level `user` or above): made only by
+/// An actor whose role may call `people/update` (level `user` or above), from an
+/// address their own source list admits (or stated as unknown): made only by
 /// [`Actor::caller`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller(Actor);
+pub struct Caller {
+    actor: Actor,
+    address: RequestAddress,
+}
 
 impl Caller {
     /// The actor.
     #[must_use]
     pub const fn actor(&self) -> Actor {
-        self.0
+        self.actor
+    }
+
+    /// The address the request came from, as stated to [`Actor::caller`]: rule 7
+    /// (lock-out protection) reads it.
+    #[must_use]
+    pub const fn address(&self) -> RequestAddress {
+        self.address
     }
 
     /// The id of the person the request names, for the caller to look them up.

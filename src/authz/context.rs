@@ -1,8 +1,6 @@
 //! Facts the caller looked up for one request.
 
-use std::net::IpAddr;
-
-use crate::authz::Roles;
+use crate::authz::{Roles, Uniqueness};
 use crate::field::FieldSet;
 use crate::person::Person;
 
@@ -41,62 +39,43 @@ impl<'a> CustomerChain<'a> {
     }
 }
 
-/// What the caller knows about the request beyond its parameters: the stored person's
-/// customer chain, the role catalogue, the request's source address and what the rate
-/// plan forbids.
+/// What the caller looked up for one request: the stored person's customer chain, the
+/// role catalogue, and the facts that are stated, never defaulted: whether the requested
+/// username is taken, and the fields the customer's rate plan forbids changing. (The
+/// request's address is stated to [`crate::Actor::caller`].)
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     roles: &'a Roles,
     customer_chain: CustomerChain<'a>,
-    request_ip: Option<IpAddr>,
+    username: Uniqueness,
     plan_forbids: FieldSet,
-    username_taken: bool,
 }
 
 impl<'a> Context<'a> {
-    /// A context with the role catalogue and the stored person's customer chain; no
-    /// request address, nothing forbidden by the rate plan.
+    /// The context of one decision. `username` says whether someone else holds the
+    /// username the request asks for ([`Uniqueness`]: a server looks it up, in the
+    /// transaction that writes); `plan_forbids` is the set of fields the stored
+    /// person's customer's rate plan forbids changing (rule 6; [`FieldSet::EMPTY`] when
+    /// the plan forbids none).
     #[must_use]
-    pub const fn new(roles: &'a Roles, customer_chain: CustomerChain<'a>) -> Context<'a> {
+    pub const fn new(
+        roles: &'a Roles,
+        customer_chain: CustomerChain<'a>,
+        username: Uniqueness,
+        plan_forbids: FieldSet,
+    ) -> Context<'a> {
         Context {
             roles,
             customer_chain,
-            request_ip: None,
-            plan_forbids: FieldSet::EMPTY,
-            username_taken: false,
+            username,
+            plan_forbids,
         }
     }
 
-    /// Sets the address the request came from (for lock-out protection). An
-    /// IPv4-mapped IPv6 address is taken as the IPv4 address it maps.
+    /// Whether the requested username is held by someone else, as stated.
     #[must_use]
-    pub const fn with_request_ip(mut self, ip: IpAddr) -> Context<'a> {
-        self.request_ip = Some(ip.to_canonical());
-        self
-    }
-
-    /// Sets the fields the stored person's customer's rate plan forbids changing.
-    #[must_use]
-    pub const fn with_plan_forbids(mut self, fields: FieldSet) -> Context<'a> {
-        self.plan_forbids = fields;
-        self
-    }
-
-    /// Says that another person already has the username the request asks for: the
-    /// caller looks up the request's `username` (trimmed, as [`crate::Request::value`]
-    /// gives it) case-insensitively among everyone but the stored person, so that a
-    /// taken username is reported with every other error (`400 username_taken`), with
-    /// `validation=1` as without.
-    #[must_use]
-    pub const fn with_username_taken(mut self, taken: bool) -> Context<'a> {
-        self.username_taken = taken;
-        self
-    }
-
-    /// Whether the requested username is taken by someone else.
-    #[must_use]
-    pub const fn username_taken(&self) -> bool {
-        self.username_taken
+    pub const fn username(&self) -> Uniqueness {
+        self.username
     }
 
     /// The role catalogue.
@@ -109,12 +88,6 @@ impl<'a> Context<'a> {
     #[must_use]
     pub const fn customer_chain(&self) -> CustomerChain<'a> {
         self.customer_chain
-    }
-
-    /// The request's source address, if known (IPv4-mapped addresses as IPv4).
-    #[must_use]
-    pub const fn request_ip(&self) -> Option<IpAddr> {
-        self.request_ip
     }
 
     /// The fields the rate plan forbids changing.

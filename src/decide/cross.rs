@@ -1,9 +1,10 @@
 //! The rules that read more than one field: the password against the username it will
 //! sit beside, and lock-out protection for the actor's own source list.
 
+use crate::authz::{RequestAddress, Uniqueness};
 use crate::error::{Error, ErrorKind};
 use crate::field::Field;
-use crate::update::Change;
+use crate::update::{Change, Unsettled};
 
 use super::Decision;
 
@@ -33,8 +34,9 @@ impl Decision<'_, '_> {
     }
 
     /// Rule 7: your own new source list must admit the address you are connecting from.
+    /// An address stated as unknown leaves it to the caller ([`Unsettled::lock_out`]).
     pub(super) fn check_lock_out(&mut self) {
-        let (Some(ip), true) = (self.context.request_ip(), self.standing.is_own()) else {
+        let (Some(ip), true) = (self.address.ip(), self.standing.is_own()) else {
             return;
         };
         let Some(i) = self.position(Field::Source) else {
@@ -44,6 +46,19 @@ impl Decision<'_, '_> {
             self.changes.remove(i);
             self.errors
                 .push(Error::new("source", ErrorKind::WouldLockOut {}));
+        }
+    }
+
+    /// The rules a fact stated as unknown left to the caller: lock-out, for the actor's
+    /// own new non-empty source list; uniqueness, for a new username.
+    pub(super) fn unsettled(&self) -> Unsettled {
+        let changes = |field| self.position(field).map(|i| &self.changes[i]);
+        Unsettled {
+            lock_out: self.address == RequestAddress::Unknown
+                && self.standing.is_own()
+                && matches!(changes(Field::Source), Some(Change::Source(Some(_)))),
+            username: self.context.username() == Uniqueness::Unknown
+                && changes(Field::Username).is_some(),
         }
     }
 }

@@ -3,7 +3,7 @@
 mod cross;
 
 use crate::authz::permission::{self, Standing};
-use crate::authz::{Caller, Context};
+use crate::authz::{Caller, Context, RequestAddress, Uniqueness};
 use crate::error::{Error, ErrorCode, ErrorKind, Report};
 use crate::field::Field;
 use crate::person::Person;
@@ -60,6 +60,7 @@ pub fn decide<'p>(
     let mut decision = Decision {
         person,
         standing,
+        address: caller.address(),
         context,
         policy,
         rules: rules(policy),
@@ -75,13 +76,14 @@ pub fn decide<'p>(
     decision.check_password_username();
     decision.check_lock_out();
     let validation_only = decision.validation_only(request);
+    let unsettled = decision.unsettled();
     let Decision {
         errors, changes, ..
     } = decision;
     if !errors.is_empty() {
         return Err(Report::new(errors));
     }
-    let update = Update::new(person, changes);
+    let update = Update::new(person, changes, unsettled);
     Ok(if validation_only {
         Accepted::Validated(update)
     } else {
@@ -92,6 +94,8 @@ pub fn decide<'p>(
 struct Decision<'p, 'c> {
     person: &'p Person,
     standing: Standing,
+    /// Where the request came from, as stated to [`crate::Actor::caller`].
+    address: RequestAddress,
     context: &'c Context<'c>,
     policy: &'c Policy,
     rules: Rules,
@@ -248,7 +252,7 @@ impl Decision<'_, '_> {
             Change::Role(id) if self.context.roles().level(id.get()).is_none() => {
                 Err(ErrorKind::UnknownRole {})
             }
-            Change::Username(_) if self.context.username_taken() => {
+            Change::Username(_) if self.context.username() == Uniqueness::Taken => {
                 Err(ErrorKind::UsernameTaken {})
             }
             _ => Ok(()),

@@ -9,8 +9,9 @@ pub use oracle::encode;
 
 use enswitch_people::{
     Accepted, Actor, Context, CustomerChain, Envelope, Person, Policy, Privilege, Report, Request,
-    Roles, decide,
+    Roles, Update, Valid, decide,
 };
+pub use enswitch_people::{RequestAddress, Uniqueness};
 
 pub const SYSTEM_ROLE: u64 = 1;
 pub const RESELLER_ROLE: u64 = 2;
@@ -96,12 +97,14 @@ pub fn actor(person: &Person) -> Actor {
     Actor::new(person.id, person.customer, level)
 }
 
-/// One call, with a default context (no request address, no plan restrictions).
+/// One call, with the facts a test does not set stated as a client would: the address
+/// unknown, the username free, no field forbidden by the plan.
 pub struct Call<'a> {
     pub actor: &'a Person,
     pub target: &'a Person,
     pub policy: Policy,
-    pub request_ip: Option<std::net::IpAddr>,
+    pub address: RequestAddress,
+    pub username: Uniqueness,
     pub plan_forbids: enswitch_people::FieldSet,
 }
 
@@ -111,9 +114,16 @@ impl<'a> Call<'a> {
             actor,
             target,
             policy: Policy::default(),
-            request_ip: None,
+            address: RequestAddress::Unknown,
+            username: Uniqueness::Free,
             plan_forbids: enswitch_people::FieldSet::EMPTY,
         }
+    }
+
+    /// The same call from `ip`.
+    pub fn from(mut self, ip: &str) -> Call<'a> {
+        self.address = RequestAddress::Known(ip.parse().unwrap());
+        self
     }
 
     pub fn run(&self, query: &str) -> Result<Accepted<'a>, Report> {
@@ -125,11 +135,8 @@ impl<'a> Call<'a> {
         let roles = roles();
         let chain = chain(self.target.customer);
         let chain = CustomerChain::new(self.target, &chain);
-        let mut context = Context::new(&roles, chain).with_plan_forbids(self.plan_forbids);
-        if let Some(ip) = self.request_ip {
-            context = context.with_request_ip(ip);
-        }
-        let caller = actor(self.actor).caller()?;
+        let context = Context::new(&roles, chain, self.username, self.plan_forbids);
+        let caller = actor(self.actor).caller(&self.actor.source, self.address)?;
         decide(self.target, &caller, request, &context, &self.policy)
     }
 }
@@ -155,7 +162,7 @@ pub fn assert_refused(outcome: &Result<Accepted<'_>, Report>, expected: &[(&str,
     match outcome {
         Ok(accepted) => panic!(
             "accepted, expected {expected:?}: {:?}",
-            accepted.update().changes()
+            accepted.update().diff()
         ),
         Err(report) => {
             let got = triples(report);
@@ -188,4 +195,13 @@ pub fn stored_key(block: &str, version: u8) -> String {
         .filter(|line| version != 6 || !line.starts_with('='))
         .collect();
     lines.join("\n")
+}
+
+/// The update of an outcome that is to be carried out (`204`); panics otherwise.
+#[track_caller]
+pub fn ready(outcome: Result<Accepted<'_>, Report>) -> Valid<Update<'_>> {
+    match outcome {
+        Ok(Accepted::Ready(update)) => update,
+        other => panic!("not ready to carry out: {other:?}"),
+    }
 }

@@ -10,7 +10,8 @@ use std::net::IpAddr;
 
 use enswitch_people::{
     Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, Person, Policy,
-    PolicySettings, Privilege, Report, Request, Roles, UnknownParameters, decide, form,
+    PolicySettings, Privilege, Report, Request, RequestAddress, Roles, Uniqueness,
+    UnknownParameters, decide, form,
 };
 
 /// Role ids 1–5 are the five levels, lowest first; 9 is missing from the catalogue.
@@ -315,17 +316,19 @@ fn decide_with<'p>(
     let request = Request::parse(wire).ok()?;
     let roles = roles();
     let chain = s.chain();
-    let mut context = Context::new(&roles, CustomerChain::new(person, &chain));
-    if let Some(ip) = request_ip {
-        context = context.with_request_ip(ip);
-    }
     let forbidden: enswitch_people::FieldSet =
         Field::ALL.into_iter().filter(|f| s.forbidden(*f)).collect();
-    context = context.with_plan_forbids(forbidden);
+    let context = Context::new(
+        &roles,
+        CustomerChain::new(person, &chain),
+        Uniqueness::Free,
+        forbidden,
+    );
+    let address = request_ip.map_or(RequestAddress::Unknown, RequestAddress::Known);
     let actor = Actor::new(ACTOR_ID, 10, s.actor_level());
     Some(
         actor
-            .caller()
+            .caller("", address)
             .and_then(|caller| decide(person, &caller, &request, &context, policy)),
     )
 }
@@ -369,11 +372,12 @@ pub fn check(s: &Scenario) {
     let Ok(accepted) = outcome else { return };
     let update = accepted.update();
 
-    // (1) Every change is one the actor may make.
-    for change in update.changes() {
-        let field = change.field();
-        let new_role = match change {
-            Change::Role(id) => Some(id.get()),
+    // (1) Every change is one the actor may make (seen through the diff, which a
+    // `validation=1` answer shows as well).
+    for entry in update.diff() {
+        let field = entry.field;
+        let new_role = match field {
+            Field::Role => entry.new.parse().ok(),
             _ => None,
         };
         assert!(
@@ -382,7 +386,8 @@ pub fn check(s: &Scenario) {
         );
         // Rule 7: your own new, non-empty source list must admit your address.
         let own_source = field == Field::Source && s.relation == Relation::Own;
-        if let (true, Some(ip), Some(list)) = (own_source, s.request_ip, change.stored_text()) {
+        if let (true, Some(ip)) = (own_source, s.request_ip) {
+            let list = &entry.new;
             // SPEC §4: a mapped address is the IPv4 address it maps.
             let ip = ip.to_canonical();
             let admits = list.is_empty()
@@ -428,9 +433,9 @@ pub fn check(s: &Scenario) {
         Ok(again) => {
             let left: Vec<Field> = again
                 .update()
-                .changes()
+                .diff()
                 .iter()
-                .map(Change::field)
+                .map(|entry| entry.field)
                 .filter(|f| *f != Field::Password)
                 .collect();
             assert!(left.is_empty(), "resubmitting changed {left:?} again");
@@ -474,7 +479,8 @@ fn valid_values(field: Field) -> [&'static str; 2] {
 /// when a valid change to it is accepted, and a role is offered exactly when giving it
 /// is accepted. Under the default policy, the oracle's own table agrees too.
 pub fn check_form(s: &Scenario) {
-    let Ok(caller) = Actor::new(ACTOR_ID, 10, s.actor_level()).caller() else {
+    let Ok(caller) = Actor::new(ACTOR_ID, 10, s.actor_level()).caller("", RequestAddress::Unknown)
+    else {
         return;
     };
     let stored = s.person();
@@ -485,8 +491,12 @@ pub fn check_form(s: &Scenario) {
     let chain = s.chain();
     let forbidden: enswitch_people::FieldSet =
         Field::ALL.into_iter().filter(|f| s.forbidden(*f)).collect();
-    let context =
-        Context::new(&roles, CustomerChain::new(&stored, &chain)).with_plan_forbids(forbidden);
+    let context = Context::new(
+        &roles,
+        CustomerChain::new(&stored, &chain),
+        Uniqueness::Free,
+        forbidden,
+    );
     let described = form(&stored, &caller, &context, policy);
     let Ok(described) = described else {
         assert!(!s.in_reach(), "in reach, yet the form is refused");
@@ -621,12 +631,12 @@ fn check_stored_values_are_never_errors(s: &Scenario) {
         };
         let canonical = decide_with(&owner, &blank, &wire, None, &Policy::default())
             .and_then(Result::ok)
-            .and_then(|accepted| {
-                accepted
-                    .update()
+            .and_then(|accepted| match accepted {
+                Accepted::Ready(valid) => valid
                     .change(*field)
                     .and_then(Change::stored_text)
-                    .map(str::to_owned)
+                    .map(str::to_owned),
+                Accepted::Validated(_) => None,
             });
         for stored_value in [Some(value.trim().to_owned()), canonical]
             .into_iter()
@@ -669,8 +679,10 @@ fn check_no_password_leak(s: &Scenario, outcome: &Result<Accepted<'_>, Report>) 
             let update = accepted.update();
             outputs.push(format!("{:?}", update.diff()));
             outputs.push(serde_json::to_string(&update.diff()).unwrap_or_default());
-            outputs.push(format!("{:?}", update.obligations()));
-            outputs.push(format!("{:?}", update.changes()));
+            if let Accepted::Ready(valid) = accepted {
+                outputs.push(format!("{:?}", valid.obligations()));
+                outputs.push(format!("{:?}", valid.changes()));
+            }
         }
         Err(report) => {
             outputs.push(report.to_string());

@@ -15,8 +15,9 @@
 //! ```
 
 use enswitch_people::{
-    Accepted, Actor, Catalogue, Change, Context, CustomerChain, English, Envelope, Field, FieldSet,
-    German, Person, Policy, Privilege, Report, Request, Roles, decide,
+    Accepted, Actor, Caller, Catalogue, Context, CustomerChain, English, Envelope, Field, FieldSet,
+    German, Obligation, Person, Policy, Privilege, Report, Request, RequestAddress, Roles,
+    Uniqueness, decide,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,7 +29,7 @@ struct Input {
     actor: ActorInput,
     chain: Vec<u64>,
     roles: Vec<RoleInput>,
-    #[serde(default)]
+    /// A fact, stated: required, so that a page that forgets it is refused.
     plan_forbids: FieldSet,
     #[serde(default)]
     policy: Policy,
@@ -54,6 +55,14 @@ impl Input {
         self.roles.iter().map(|r| (r.id, r.level)).collect()
     }
 
+    /// The actor as a caller. The browser cannot know the address the server will see:
+    /// it says so, so the actor's own source list is the server's to check, and a change
+    /// of their own `source` is checked there too (rule 7).
+    fn caller(&self) -> Result<Caller, Report> {
+        let actor = Actor::new(self.actor.id, self.actor.customer, self.actor.level);
+        actor.caller("", RequestAddress::Unknown)
+    }
+
     fn catalogue(&self) -> &'static dyn Catalogue {
         match self.language.as_deref() {
             Some("de") => &German,
@@ -74,8 +83,9 @@ fn with_input(input: &str, f: impl FnOnce(&Input, &Context<'_>) -> Value) -> Str
         Err(error) => return bad_input(&error),
     };
     let roles = input.roles();
-    let context = Context::new(&roles, CustomerChain::new(&input.person, &input.chain))
-        .with_plan_forbids(input.plan_forbids);
+    // Nor who holds a username: `username_taken` is the server's to answer.
+    let chain = CustomerChain::new(&input.person, &input.chain);
+    let context = Context::new(&roles, chain, Uniqueness::Unknown, input.plan_forbids);
     f(&input, &context).to_string()
 }
 
@@ -84,14 +94,32 @@ fn refused(report: &Report, catalogue: &dyn Catalogue) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// The rules the browser left to the server, as it cannot know their facts: the names
+/// of the obligations `check_lock_out` and `check_username_unique` the update carries.
+fn server_checks(accepted: &Accepted<'_>) -> Vec<&'static str> {
+    let Accepted::Ready(update) = accepted else {
+        return Vec::new();
+    };
+    update
+        .obligations()
+        .iter()
+        .filter(|o| {
+            matches!(
+                o,
+                Obligation::CheckLockOut(_) | Obligation::CheckUsernameUnique(_)
+            )
+        })
+        .map(Obligation::name)
+        .collect()
+}
+
 /// The form description for the input's person, as the actor may edit them:
 /// `{"form": {…}}`, or `{"error": envelope}` (`402`, `404`).
 #[wasm_bindgen]
 #[must_use]
 pub fn form(input: &str) -> String {
     with_input(input, |input, context| {
-        let actor = Actor::new(input.actor.id, input.actor.customer, input.actor.level);
-        let described = actor.caller().and_then(|caller| {
+        let described = input.caller().and_then(|caller| {
             enswitch_people::form(&input.person, &caller, context, &input.policy)
         });
         match described {
@@ -108,11 +136,10 @@ pub fn form(input: &str) -> String {
 #[must_use]
 pub fn check_request(input: &str, request: &str) -> String {
     with_input(input, |input, context| {
-        let actor = Actor::new(input.actor.id, input.actor.customer, input.actor.level);
         let decision = Request::parse(request)
             .map_err(Report::from)
             .and_then(|request| {
-                let caller = actor.caller()?;
+                let caller = input.caller()?;
                 decide(&input.person, &caller, &request, context, &input.policy)
                     .map(Accepted::into_owned)
             });
@@ -144,15 +171,23 @@ pub fn check_field(input: &str, field: &str, value: &str) -> String {
         let request = Request::builder(input.person.id)
             .field(field, value)
             .build();
-        let actor = Actor::new(input.actor.id, input.actor.customer, input.actor.level);
-        let decision = actor
+        let decision = input
             .caller()
             .and_then(|caller| decide(&input.person, &caller, &request, context, &input.policy));
         match decision {
-            Ok(accepted) => match accepted.update().change(field) {
+            // The diff shows the value as it will be saved (the role's id; never the
+            // password, which the diff redacts).
+            Ok(accepted) => match accepted.update().diff().iter().find(|d| d.field == field) {
                 None => json!({"unchanged": true}),
-                Some(Change::Role(id)) => json!({"value": id.to_string()}),
-                Some(change) => json!({"value": change.stored_text()}),
+                Some(entry) => {
+                    let value = (field != Field::Password).then_some(&entry.new);
+                    let checks = server_checks(&accepted);
+                    if checks.is_empty() {
+                        json!({ "value": value })
+                    } else {
+                        json!({ "value": value, "server_checks": checks })
+                    }
+                }
             },
             Err(report) => {
                 let envelope = refused(&report, input.catalogue());
@@ -186,6 +221,40 @@ mod tests {
 
     fn json(text: &str) -> Value {
         serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_fact_left_out_is_refused_not_defaulted() {
+        let mut input = json(ALICE);
+        input.as_object_mut().unwrap().remove("plan_forbids");
+        let answer = json(&check_field(&input.to_string(), "timezone", "asia/tokyo"));
+        assert_eq!(answer["error"]["code"], "bad_input", "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("missing field `plan_forbids`"),
+            "{answer}"
+        );
+    }
+
+    #[test]
+    fn a_changed_own_source_is_left_to_the_server() {
+        // Alice as an administrator of her own record: the browser cannot know her
+        // address, so the change passes here and the server applies rule 7.
+        let mut input = json(ALICE);
+        input["actor"]["level"] = json!("administrator");
+        input["person"]["role"] = json!(3);
+        let answer = json(&check_field(&input.to_string(), "source", "10.0.0.0/8"));
+        assert_eq!(
+            answer,
+            json!({"value": "10.0.0.0/8", "server_checks": ["check_lock_out"]})
+        );
+        let answer = json(&check_field(&input.to_string(), "username", "alice2"));
+        assert_eq!(
+            answer,
+            json!({"value": "alice2", "server_checks": ["check_username_unique"]})
+        );
     }
 
     #[test]
