@@ -115,21 +115,33 @@ fn update_public_key(f: Box<Fixture>) -> (bool, Box<Fixture>) {
     measure(f)
 }
 
-/// Each hostile request is about 250,000 bytes: 60 instructions a byte is 15,000,000.
-const HOSTILE_BUDGET: u64 = HOSTILE_PER_BYTE * 250_000;
+/// The budget of a hostile request: 60 instructions a byte of it.
+fn hostile_budget(name: &str) -> LibraryBenchmarkConfig {
+    budget(HOSTILE_PER_BYTE * hostile(name).len() as u64)
+}
 
 #[library_benchmark]
-#[bench::description_combining(args = (&hostile("description_combining")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::forename_marks(args = (&hostile("forename_marks")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::description_percent(args = (&hostile("description_percent")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::email_commas(args = (&hostile("email_commas")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::unknown_names(args = (&hostile("unknown_names")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::json_escapes(args = (&hostile("json_escapes")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::timezone_long(args = (&hostile("timezone_long")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::password_combining(args = (&hostile("password_combining")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::source_entries(args = (&hostile("source_entries")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
-#[bench::description_ascii(args = (&hostile("description_ascii")), setup = admin_fixture, config = budget(HOSTILE_BUDGET))]
+#[bench::description_combining(args = (&hostile("description_combining")), setup = admin_fixture, config = hostile_budget("description_combining"))]
+#[bench::forename_marks(args = (&hostile("forename_marks")), setup = admin_fixture, config = hostile_budget("forename_marks"))]
+#[bench::description_percent(args = (&hostile("description_percent")), setup = admin_fixture, config = hostile_budget("description_percent"))]
+#[bench::email_commas(args = (&hostile("email_commas")), setup = admin_fixture, config = hostile_budget("email_commas"))]
+#[bench::unknown_names(args = (&hostile("unknown_names")), setup = admin_fixture, config = hostile_budget("unknown_names"))]
+#[bench::json_escapes(args = (&hostile("json_escapes")), setup = admin_fixture, config = hostile_budget("json_escapes"))]
+#[bench::timezone_long(args = (&hostile("timezone_long")), setup = admin_fixture, config = hostile_budget("timezone_long"))]
+#[bench::password_combining(args = (&hostile("password_combining")), setup = admin_fixture, config = hostile_budget("password_combining"))]
+#[bench::source_entries(args = (&hostile("source_entries")), setup = admin_fixture, config = hostile_budget("source_entries"))]
+#[bench::description_ascii(args = (&hostile("description_ascii")), setup = admin_fixture, config = hostile_budget("description_ascii"))]
+#[bench::description_marks(args = (&hostile("description_marks")), setup = admin_fixture, config = hostile_budget("description_marks"))]
 fn update_hostile(f: Box<Fixture>) -> (bool, Box<Fixture>) {
+    measure(f)
+}
+
+// Measured, not gated: 8 KB of runs of 123 combining marks, the longest that the
+// check before normalization lets through, costs about 250 instructions a byte in
+// normalization and the character checks (issue 27's open part: over the goal of 60).
+#[library_benchmark]
+#[bench::description_mark_runs(args = (&hostile("description_mark_runs")), setup = admin_fixture)]
+fn update_hostile_unbounded(f: Box<Fixture>) -> (bool, Box<Fixture>) {
     measure(f)
 }
 
@@ -177,6 +189,7 @@ library_benchmark_group!(
         update_self,
         update_public_key,
         update_hostile,
+        update_hostile_unbounded,
         update_one_field
     ]
 );

@@ -108,13 +108,20 @@ const HOSTILE_BYTES: usize = 250_000;
 
 /// `id=11&name=` and `unit` repeated to about 250 KB.
 fn filled(name: &str, unit: &str) -> String {
+    filled_to(HOSTILE_BYTES, name, unit)
+}
+
+/// `id=11&name=` and `unit` repeated to about `bytes`.
+fn filled_to(bytes: usize, name: &str, unit: &str) -> String {
     let head = format!("id=11&{name}=");
-    let count = (HOSTILE_BYTES - head.len()) / unit.len();
+    let count = (bytes - head.len()) / unit.len();
     head + &unit.repeat(count)
 }
 
 /// The hardening issue's hostile requests, and a plain one for reference: each within
-/// the bounds, each about 250 KB: `(name, request)`.
+/// the bounds, about 250 KB but the last two (8 KB of combining marks in two orders,
+/// within the description's raw bound, which NFC must reorder: one run, and runs of the
+/// longest length normalized): `(name, request)`.
 pub fn hostile() -> Vec<(&'static str, String)> {
     let long_name = "n".repeat(2_500);
     let unknown: Vec<String> = (0..98).map(|i| format!("{long_name}{i:02}=1")).collect();
@@ -141,5 +148,19 @@ pub fn hostile() -> Vec<(&'static str, String)> {
         ("password_combining", filled("password", "e\u{301}")),
         ("source_entries", filled("source", "192.0.2.1,")),
         ("description_ascii", filled("description", "x")),
+        (
+            "description_marks",
+            filled_to(8_192, "description", "\u{301}\u{316}")
+                .replace("description=", "description=a"),
+        ),
+        // Runs as long as normalization may be asked to reorder (4 × 30 + 3 marks).
+        (
+            "description_mark_runs",
+            filled_to(
+                8_192,
+                "description",
+                &format!("a\u{301}{}", "\u{316}\u{301}".repeat(61)),
+            ),
+        ),
     ]
 }

@@ -9,7 +9,8 @@ use crate::value::plain::{self, is_letter, is_mark};
 use crate::value::string_newtype;
 
 /// Plain text of at most 64 characters holding only letters, combining marks (at most 4
-/// on one letter), spaces and `'` `’` `-` `.` `,`, with at least one letter.
+/// on one letter), spaces (U+0020 and the ideographic U+3000) and `'` `’` `-` `.` `,`,
+/// with at least one letter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PersonName(CompactString);
 
@@ -32,10 +33,11 @@ impl FromStr for PersonName {
         let text = plain::plain_text(s, PersonName::MAX, PersonName::MAX_MARKS)?;
         // Joiners passed the plain-text rules, so they are where a script needs them.
         // The punctuation is asked first: it needs no look-up in Unicode's tables.
+        // U+3000, the ideographic space, is a space as U+0020 is.
         let allowed = |c: char| {
             matches!(
                 c,
-                ' ' | '\'' | '’' | '-' | '.' | ',' | '\u{200C}' | '\u{200D}'
+                ' ' | '\u{3000}' | '\'' | '’' | '-' | '.' | ',' | '\u{200C}' | '\u{200D}'
             ) || is_letter(c)
                 || is_mark(c)
         };
@@ -66,6 +68,9 @@ mod tests {
             ("Smith, Jr.", Ok("Smith, Jr.")),
             ("Đặng", Ok("Đặng")),
             ("李", Ok("李")),
+            ("山田\u{3000}太郎", Ok("山田\u{3000}太郎")),
+            // Marks on either side of a joiner count together: 6 + 6 on one letter.
+            ("क््््््\u{200D}््््््", Err(ErrorKind::TooManyMarks { max: 4 })),
             ("نیک\u{200C}نام", Ok("نیک\u{200C}نام")),
             // Reh does not join to the left: no joiner after it.
             ("مهر\u{200C}داد", Err(ErrorKind::InvisibleCharacter {})),

@@ -10,8 +10,8 @@ use std::borrow::Cow;
 
 use compact_str::CompactString;
 use icu_properties::props::{
-    CanonicalCombiningClass, DefaultIgnorableCodePoint, Emoji, GeneralCategory,
-    GeneralCategoryGroup, JoiningType,
+    CanonicalCombiningClass, DefaultIgnorableCodePoint, Emoji, EmojiModifier, ExtendedPictographic,
+    GeneralCategory, GeneralCategoryGroup, JoiningType,
 };
 use icu_properties::{CodePointMapData, CodePointSetData};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -43,13 +43,46 @@ pub(crate) fn check_raw_length(s: &str, max: usize) -> Result<(), ErrorKind> {
     }
 }
 
-/// The value in NFC, borrowed when it already is.
-pub(crate) fn nfc(s: &str) -> Cow<'_, str> {
+/// The value in NFC, borrowed when it already is. Normalizing reorders each run of
+/// combining marks, so a run that no normalization could bring within `max_marks` on
+/// one base is refused first ([`check_raw_marks`]): the work stays bounded.
+pub(crate) fn nfc(s: &str, max_marks: usize) -> Result<Cow<'_, str>, ErrorKind> {
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        Cow::Borrowed(s)
+        Ok(Cow::Borrowed(s))
     } else {
-        Cow::Owned(s.nfc().collect())
+        check_raw_marks(s, max_marks)?;
+        Ok(Cow::Owned(s.nfc().collect()))
     }
+}
+
+/// A joiner (U+200C, U+200D) is no base character: the marks on either side of it
+/// count as one run. (A variation selector is a mark itself.)
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// Refuses, before normalization, a value with a run of combining marks that NFC could
+/// not bring within `max` on one base. NFC makes one character of at most
+/// [`MAX_DECOMPOSITION`], whether the base and its marks or marks alone, so a run of more
+/// than `MAX_DECOMPOSITION × max + MAX_DECOMPOSITION − 1` marks (the base taking up to
+/// `MAX_DECOMPOSITION − 1` of them) leaves more than `max`.
+pub(crate) fn check_raw_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
+    let bound = MAX_DECOMPOSITION * max + MAX_DECOMPOSITION - 1;
+    let category = CodePointMapData::<GeneralCategory>::new();
+    let mut run = 0;
+    for c in s.chars() {
+        if c.is_ascii() {
+            run = 0;
+        } else if GeneralCategoryGroup::Mark.contains(category.get(c)) {
+            run += 1;
+            if run > bound {
+                return Err(ErrorKind::TooManyMarks { max });
+            }
+        } else if !is_joiner(c) {
+            run = 0;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses control characters (but those `control_ok` allows: line breaks in a
@@ -74,12 +107,12 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
             continue;
         }
         let category = category.get(c);
-        marks = if GeneralCategoryGroup::Mark.contains(category) {
-            marks + 1
-        } else {
-            0
-        };
-        most_marks = most_marks.max(marks);
+        if GeneralCategoryGroup::Mark.contains(category) {
+            marks += 1;
+            most_marks = most_marks.max(marks);
+        } else if !is_joiner(c) {
+            marks = 0;
+        }
         let control = match category {
             GeneralCategory::Control => !control_ok(c),
             GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => true,
@@ -115,21 +148,31 @@ fn is_invisible(c: char, category: GeneralCategory) -> bool {
 }
 
 /// Whether `c` at byte `i` of `s` is a joiner or variation selector where it is allowed:
-/// U+200C and U+200D by RFC 5892's CONTEXTJ rules; U+200D between two emoji (the first
-/// may carry U+FE0F); U+FE0E and U+FE0F right after an emoji.
+/// U+200C and U+200D by RFC 5892's CONTEXTJ rules; U+200D between two
+/// `Extended_Pictographic` characters (the first may carry U+FE0F or an
+/// `Emoji_Modifier`), not between digits, `#`, `*`, `©` or `®`, which have the `Emoji`
+/// property without being pictographs; U+FE0E and U+FE0F right after an `Emoji`
+/// character (keycaps such as `1️⃣` included).
 fn joiner_in_context(s: &str, i: usize, c: char) -> bool {
     let before = || s[..i].chars().rev();
     let mut after = s[i + c.len_utf8()..].chars();
-    let emoji = CodePointSetData::new::<Emoji>();
     match c {
         '\u{200C}' => after_virama(before()) || between_joining_letters(before(), after),
         '\u{200D}' => {
-            let mut back = before().skip_while(|&b| b == '\u{FE0F}');
+            let pictograph = CodePointSetData::new::<ExtendedPictographic>();
+            let modifier = CodePointSetData::new::<EmojiModifier>();
+            let mut back = before();
+            let left = match back.next() {
+                Some(b) if b == '\u{FE0F}' || modifier.contains(b) => back.next(),
+                other => other,
+            };
             after_virama(before())
-                || (back.next().is_some_and(|b| emoji.contains(b))
-                    && after.next().is_some_and(|a| emoji.contains(a)))
+                || (left.is_some_and(|b| pictograph.contains(b))
+                    && after.next().is_some_and(|a| pictograph.contains(a)))
         }
-        '\u{FE0E}' | '\u{FE0F}' => before().next().is_some_and(|b| emoji.contains(b)),
+        '\u{FE0E}' | '\u{FE0F}' => before()
+            .next()
+            .is_some_and(|b| CodePointSetData::new::<Emoji>().contains(b)),
         _ => false,
     }
 }
@@ -188,7 +231,11 @@ pub(crate) fn check_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
     }
     let mut run = 0;
     for c in s.chars() {
-        run = if is_mark(c) { run + 1 } else { 0 };
+        if is_mark(c) {
+            run += 1;
+        } else if !is_joiner(c) {
+            run = 0;
+        }
         if run > max {
             return Err(ErrorKind::TooManyMarks { max });
         }
@@ -234,7 +281,7 @@ pub(crate) fn checked(
             Ok(CompactString::new(s))
         };
     }
-    let s = nfc(s);
+    let s = nfc(s, marks)?;
     let most_marks = check_characters(&s, control_ok)?;
     check_length(&s, max)?;
     if most_marks > marks {
@@ -418,6 +465,17 @@ mod tests {
         plain("☺\u{FE0E}", 64, Ok("☺\u{FE0E}"));
         plain("a\u{FE0F}", 64, INVISIBLE);
         plain("👨\u{200D}a", 64, INVISIBLE);
+        // Between pictographs only: digits, `#`, `*`, `©` have the Emoji property.
+        plain("Room 1\u{200D}2", 64, INVISIBLE);
+        plain("#\u{200D}*", 64, INVISIBLE);
+        // © and ® are Extended_Pictographic in Unicode's own tables (SPEC §3's aside
+        // counts them with the digits): the table decides.
+        plain("©\u{200D}👨", 64, Ok("©\u{200D}👨"));
+        // A skin tone or U+FE0F on the first; keycaps keep their selector.
+        plain("👩🏽\u{200D}💻", 64, Ok("👩🏽\u{200D}💻"));
+        plain("🏳\u{FE0F}\u{200D}🌈", 64, Ok("🏳\u{FE0F}\u{200D}🌈"));
+        plain("1\u{FE0F}\u{20E3}", 64, Ok("1\u{FE0F}\u{20E3}"));
+        plain("👩🏽\u{FE0F}\u{200D}💻", 64, INVISIBLE);
     }
 
     #[test]
@@ -425,6 +483,60 @@ mod tests {
         let marks = |n| format!("a{}", "\u{316}".repeat(n));
         plain(&marks(30), 64, Ok(&marks(30)));
         plain(&marks(31), 64, Err(ErrorKind::TooManyMarks { max: 30 }));
+        // A joiner is no base: the marks on either side of it count together (the
+        // issue's 60 viramas on one letter).
+        let viramas = "\u{94D}".repeat(30);
+        plain(
+            &format!("क{viramas}\u{200D}{viramas}"),
+            128,
+            Err(ErrorKind::TooManyMarks { max: 30 }),
+        );
+        let fifteen = "\u{94D}".repeat(15);
+        let joined = format!("क{fifteen}\u{200D}{fifteen}");
+        plain(&joined, 64, Ok(&joined));
+    }
+
+    #[test]
+    fn a_run_of_marks_too_long_for_any_normalization_is_refused_before_it() {
+        // 4 × 30 + 3 marks could compose to 30; one more cannot.
+        let bound = MAX_DECOMPOSITION * MAX_MARKS + MAX_DECOMPOSITION - 1;
+        let run = |n: usize| {
+            format!(
+                "a{}",
+                "\u{301}\u{316}"
+                    .repeat(n)
+                    .chars()
+                    .take(n)
+                    .collect::<String>()
+            )
+        };
+        assert_eq!(check_raw_marks(&run(bound), MAX_MARKS), Ok(()));
+        assert_eq!(
+            check_raw_marks(&run(bound + 1), MAX_MARKS),
+            Err(ErrorKind::TooManyMarks { max: MAX_MARKS })
+        );
+        // Across a joiner, and not across a base.
+        let half = "\u{316}".repeat(bound / 2 + 1);
+        assert_eq!(
+            check_raw_marks(&format!("a{half}\u{200D}{half}"), MAX_MARKS),
+            Err(ErrorKind::TooManyMarks { max: MAX_MARKS })
+        );
+        assert_eq!(
+            check_raw_marks(&format!("a{half}b{half}"), MAX_MARKS),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_mark_composes_only_into_a_mark() {
+        // What check_raw_marks rests on: a character whose canonical decomposition
+        // starts with a mark is a mark, so NFC never turns a run of marks into a base.
+        for c in (0..=0x0010_FFFF_u32).filter_map(char::from_u32) {
+            let mut decomposed = std::iter::once(c).nfd();
+            if decomposed.next().is_some_and(is_mark) {
+                assert!(is_mark(c), "U+{:04X}", u32::from(c));
+            }
+        }
     }
 
     #[test]
@@ -453,7 +565,7 @@ mod tests {
         #[test]
         fn marks_as_the_plain_rule(s in "[a\u{301}\u{316}\u{0e3}\u{200b}\t’]{1,12}") {
             let plain = |s: &str| -> Result<CompactString, ErrorKind> {
-                let s = nfc(s);
+                let s = nfc(s, 2)?;
                 check_characters(&s, |_| false)?;
                 check_length(&s, 8)?;
                 check_marks(&s, 2)?;
@@ -469,7 +581,7 @@ mod tests {
         #[test]
         fn ascii_as_every_check(s in "[ -~\\t\n\u{0}\u{7f}]{0,12}") {
             let general = |control_ok: fn(char) -> bool| -> Result<CompactString, ErrorKind> {
-                let s = nfc(&s);
+                let s = nfc(&s, MAX_MARKS)?;
                 if s.chars().any(|c| c.is_control() && !control_ok(c)) {
                     return Err(ErrorKind::ControlCharacter {});
                 }
