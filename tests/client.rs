@@ -190,6 +190,7 @@ fn one_of_each() -> Vec<ErrorKind> {
             max_kib: 256,
         },
         K::MalformedJson {},
+        K::UnsupportedContentType {},
         K::DuplicateParameter {},
         K::UnknownParameter {},
         K::MissingParameter {},

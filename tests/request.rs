@@ -4,7 +4,7 @@ mod common;
 
 use common::{Call, admin, alice, assert_refused};
 use enswitch_people::{
-    Actor, ErrorCode, Field, MAX_PARAMETERS, MAX_REQUEST_BYTES, Privilege, Report, Request,
+    Actor, Error, ErrorCode, Field, MAX_PARAMETERS, MAX_REQUEST_BYTES, Privilege, Report, Request,
     RequestAddress,
 };
 
@@ -253,4 +253,120 @@ fn serializes_back_to_an_equal_request() {
             "{input}"
         );
     }
+}
+
+/// The URL's query string and a body, as a server hands them over.
+#[track_caller]
+fn parts(url: &str, content_type: Option<&str>, body: &[u8]) -> Result<Request<'static>, Error> {
+    let (url, body) = (url.as_bytes().to_vec(), body.to_vec());
+    Request::from_parts(&url, content_type, &body).map(Request::into_owned)
+}
+
+#[test]
+fn url_parameters_and_a_body_are_one_request() {
+    const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+    let r = parts(
+        "auth_username=admin;auth_password=pw",
+        FORM,
+        b"id=11&title=Dr",
+    )
+    .unwrap();
+    assert_eq!(
+        (r.auth_username(), r.auth_password()),
+        (Some("admin"), Some("pw"))
+    );
+    assert_eq!((r.id(), r.value(Field::Title)), (Some("11"), Some("Dr")));
+    // A JSON body, its content type in any case and with parameters.
+    for content_type in ["application/json", "Application/JSON; charset=utf-8"] {
+        let r = parts(
+            "auth_username=admin",
+            Some(content_type),
+            br#"{"id": 11, "title": "Dr"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.auth_username(), r.value(Field::Title)),
+            (Some("admin"), Some("Dr"))
+        );
+    }
+    // No content type: the body is a query string.
+    let r = parts("id=11", None, b"title=Dr").unwrap();
+    assert_eq!(r.value(Field::Title), Some("Dr"));
+    let r = parts("id=11;title=Dr", None, b"").unwrap();
+    assert_eq!(r.value(Field::Title), Some("Dr"));
+}
+
+#[test]
+fn a_name_in_the_url_and_the_body_is_a_duplicate() {
+    let r = parts(
+        "id=11;title=Dr",
+        Some("application/x-www-form-urlencoded"),
+        b"title=Prof",
+    )
+    .unwrap();
+    problems(&r, &[("title", "duplicate_parameter")]);
+    let r = parts(
+        "title=Dr",
+        Some("application/json"),
+        br#"{"id": 11, "title": "Prof"}"#,
+    )
+    .unwrap();
+    problems(&r, &[("title", "duplicate_parameter")]);
+}
+
+#[test]
+fn the_url_is_decoded_under_the_same_utf8_rule() {
+    // Never replaced by U+FFFD: a value that is not UTF-8 is that parameter's error.
+    let r = parts("id=11;title=%FF", Some("application/json"), b"{}").unwrap();
+    problems(&r, &[("title", "invalid_utf8")]);
+    assert_eq!(r.value(Field::Title), None);
+}
+
+#[test]
+fn the_bounds_count_the_url_and_the_body_together() {
+    let code = |result: Result<Request<'_>, Error>| result.map(drop).map_err(|e| e.code());
+    let url: Vec<String> = (0..60).map(|i| format!("x{i}=1")).collect();
+    let body: Vec<String> = (0..40).map(|i| format!("y{i}=1")).collect();
+    let form = Some("application/x-www-form-urlencoded");
+    assert_eq!(
+        code(parts(&url.join("&"), form, body.join("&").as_bytes())),
+        Ok(())
+    );
+    let body: Vec<String> = (0..41).map(|i| format!("y{i}=1")).collect();
+    assert_eq!(
+        code(parts(&url.join("&"), form, body.join("&").as_bytes())),
+        Err(ErrorCode::RequestTooLarge)
+    );
+    let json: Vec<String> = (0..41).map(|i| format!("\"y{i}\":1")).collect();
+    let json = format!("{{{}}}", json.join(","));
+    assert_eq!(
+        code(parts(
+            &url.join("&"),
+            Some("application/json"),
+            json.as_bytes()
+        )),
+        Err(ErrorCode::RequestTooLarge)
+    );
+    let half = "a".repeat(MAX_REQUEST_BYTES / 2);
+    assert_eq!(
+        code(parts(
+            &format!("x={half}"),
+            form,
+            format!("y={half}").as_bytes()
+        )),
+        Err(ErrorCode::RequestTooLarge)
+    );
+}
+
+#[test]
+fn a_body_of_another_content_type_is_refused_as_a_whole() {
+    for content_type in ["text/plain", "multipart/form-data; boundary=x", ""] {
+        let error = parts("id=11", Some(content_type), b"title=Dr").unwrap_err();
+        assert_eq!(
+            (error.key(), error.code()),
+            ("", ErrorCode::UnsupportedContentType)
+        );
+    }
+    let error = parts("id=11", Some("application/json"), b"[1]").unwrap_err();
+    assert_eq!((error.key(), error.code()), ("", ErrorCode::MalformedJson));
 }

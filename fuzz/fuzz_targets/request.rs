@@ -1,5 +1,5 @@
-//! Arbitrary bytes as a query string and as JSON: never a panic, and a request that
-//! parses writes itself out to one that parses equal.
+//! Arbitrary bytes as a query string, as JSON, and split into a URL's query and a body:
+//! never a panic, and a request that parses writes itself out to one that parses equal.
 #![no_main]
 
 use enswitch_people::{Actor, Privilege, Request, RequestAddress};
@@ -19,5 +19,15 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(request) = Request::from_json_bytes(data) {
         oracle::check_request_round_trip(&request);
         let _ = request.problems().count();
+    }
+    // The URL's query and a body, split where the first byte says, read as one request.
+    if let Some((&first, rest)) = data.split_first() {
+        let (url, body) = rest.split_at(usize::from(first).min(rest.len()));
+        let content_type = ["application/json", "application/x-www-form-urlencoded"]
+            [usize::from(first & 1)];
+        if let Ok(request) = Request::from_parts(url, Some(content_type), body) {
+            oracle::check_request_round_trip(&request);
+            let _ = request.problems().count();
+        }
     }
 });

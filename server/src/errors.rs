@@ -39,9 +39,6 @@ macro_rules! server_errors {
 }
 
 server_errors! {
-    /// A POST body that is neither a form nor a JSON object.
-    UnsupportedContentType => "unsupported_content_type", 400,
-        "Send parameters as a query string, a form (application/x-www-form-urlencoded) or a JSON object (application/json).";
     /// A path the server does not serve.
     UnknownPath => "unknown_path", 404,
         "There is no such function; this server offers people/get and people/update.";

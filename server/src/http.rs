@@ -92,10 +92,20 @@ async fn method_not_allowed() -> Response {
     answer(&ServerError::MethodNotAllowed.envelope())
 }
 
-/// A request's parameters: the URL's query and a POST body, one request.
-enum Gathered {
-    Params(Vec<u8>),
-    Refused(Envelope),
+/// A request as it arrived: the URL's query, the body's content type and the body,
+/// which the crate reads together as one request (`Request::from_parts`).
+struct Parts {
+    query: Vec<u8>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Parts {
+    /// The one request they make, or the envelope that refuses it as a whole.
+    fn request(&self) -> Result<Request<'_>, Envelope> {
+        Request::from_parts(&self.query, self.content_type.as_deref(), &self.body)
+            .map_err(|error| Envelope::refused(&Report::from(error)))
+    }
 }
 
 /// Reads the body up to the crate's bound plus one byte, no further.
@@ -115,94 +125,33 @@ fn too_large() -> Envelope {
     }
 }
 
-/// One request from the URL's query and the body: a form body is appended to the query
-/// (so a name in both is `duplicate_parameter`); a JSON body gets the query's pairs as
-/// members (where the crate sees a repeated key the same way).
-async fn gather(method: &Method, uri: &Uri, headers: &HeaderMap, body: Body) -> Gathered {
+/// The parts of a request: a GET has its URL's query only; a POST also its body, read
+/// up to the crate's bound plus one byte.
+async fn gather(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Parts, Envelope> {
     let query = uri.query().unwrap_or_default().as_bytes().to_vec();
     if method == Method::GET {
-        return Gathered::Params(query);
+        return Ok(Parts {
+            query,
+            content_type: None,
+            body: Vec::new(),
+        });
     }
-    let body = match read_body(body).await {
-        Ok(body) => body,
-        Err(envelope) => return Gathered::Refused(envelope),
-    };
+    let body = read_body(body).await?;
+    // Not decoded here: the crate reads the media type (a header that is not text is
+    // no media type it takes).
     let content_type = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        });
-    match content_type.as_deref() {
-        Some("application/json") => Gathered::Params(merge_json(&query, &body)),
-        None | Some("application/x-www-form-urlencoded") => {
-            let mut all = query;
-            if !all.is_empty() && !body.is_empty() {
-                all.push(b'&');
-            }
-            all.extend(body);
-            Gathered::Params(all)
-        }
-        Some(_) => Gathered::Refused(ServerError::UnsupportedContentType.envelope()),
-    }
-}
-
-/// A JSON object with the query's pairs first, then the body's members.
-fn merge_json(query: &[u8], body: &[u8]) -> Vec<u8> {
-    let pairs: Vec<String> = query
-        .split(|&b| b == b'&' || b == b';')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                Some(i) => (&pair[..i], &pair[i + 1..]),
-                None => (pair, &[][..]),
-            };
-            let decode = |bytes: &[u8]| {
-                let spaced: Vec<u8> = bytes
-                    .iter()
-                    .map(|&b| if b == b'+' { b' ' } else { b })
-                    .collect();
-                String::from_utf8_lossy(
-                    &percent_encoding::percent_decode(&spaced).collect::<Vec<u8>>(),
-                )
-                .into_owned()
-            };
-            format!(
-                "{}:{}",
-                serde_json::Value::from(decode(name)),
-                serde_json::Value::from(decode(value))
-            )
-        })
-        .collect();
-    if pairs.is_empty() {
-        return body.to_vec();
-    }
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim_start();
-    let Some(inner) = trimmed.strip_prefix('{') else {
-        return body.to_vec(); // not an object: the crate refuses it as it is
-    };
-    let separator = if inner.trim_start().starts_with('}') {
-        ""
-    } else {
-        ","
-    };
-    format!("{{{}{separator}{inner}", pairs.join(",")).into_bytes()
-}
-
-/// Parses the gathered parameters as JSON when they are an object, else as a query.
-fn parse(params: &[u8]) -> Result<Request<'_>, Envelope> {
-    let json = params.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let parsed = if json {
-        Request::from_json_bytes(params)
-    } else {
-        Request::from_query_bytes(params)
-    };
-    parsed.map_err(|error| Envelope::refused(&Report::from(error)))
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    Ok(Parts {
+        query,
+        content_type,
+        body,
+    })
 }
 
 /// Who is asking, once authenticated.
@@ -362,11 +311,11 @@ async fn prologue(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Result<Prologue, (Envelope, Option<u64>)>, ServerError> {
-    let params = match gather(method, uri, headers, body).await {
-        Gathered::Params(params) => params,
-        Gathered::Refused(envelope) => return Ok(Err((envelope, None))),
+    let parts = match gather(method, uri, headers, body).await {
+        Ok(parts) => parts,
+        Err(envelope) => return Ok(Err((envelope, None))),
     };
-    let request = match parse(&params) {
+    let request = match parts.request() {
         Ok(request) => request.into_owned(),
         Err(envelope) => return Ok(Err((envelope, None))),
     };
@@ -670,11 +619,11 @@ async fn run_session(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<String, ServerError> {
-    let params = match gather(&Method::POST, uri, headers, body).await {
-        Gathered::Params(params) => params,
-        Gathered::Refused(envelope) => return Ok(envelope.to_json()),
+    let parts = match gather(&Method::POST, uri, headers, body).await {
+        Ok(parts) => parts,
+        Err(envelope) => return Ok(envelope.to_json()),
     };
-    let request = match parse(&params) {
+    let request = match parts.request() {
         Ok(request) => request,
         Err(envelope) => return Ok(envelope.to_json()),
     };

@@ -241,6 +241,43 @@ fn http_level_refusals_are_keyed_envelopes() {
 }
 
 #[test]
+fn url_parameters_and_a_body_are_read_by_the_crate_as_one_request() {
+    let server = Server::start(&folder("parts"));
+    let path = format!("/api/json/people/update/?{}", auth("alice"));
+    // Credentials in the URL, fields in a JSON body.
+    let body = server.post(
+        &path,
+        "application/json",
+        &[],
+        r#"{"id": 11, "title": "Prof"}"#,
+    );
+    assert_eq!(body, OK);
+    // A name in both is a duplicate, not "last one wins".
+    let both = format!("{path}&title=Dr");
+    let body = server.post(
+        &both,
+        "application/json",
+        &[],
+        r#"{"id": 11, "title": "Prof"}"#,
+    );
+    assert!(
+        body.contains(r#""key":"title""#) && body.contains("more than once"),
+        "{body}"
+    );
+    // A URL value that is not UTF-8 is refused, never stored as U+FFFD.
+    let bad = format!("{path}&company=Caf%E9");
+    let body = server.post(&bad, "application/json", &[], r#"{"id": 11}"#);
+    assert!(body.contains(r#""code":"400","key":"company""#), "{body}");
+    let stored: String = server
+        .database()
+        .query_row("SELECT company FROM people WHERE id = 11", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert!(!stored.contains('\u{FFFD}'), "{stored:?}");
+}
+
+#[test]
 fn self_service_admin_changes_and_an_escalation() {
     let server = Server::start(&folder("changes"));
     assert_eq!(

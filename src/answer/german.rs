@@ -23,6 +23,10 @@ impl Catalogue for German {
                 "Die Anfrage ist kein wohlgeformtes JSON-Objekt; senden Sie {\"name\": Wert, …}."
                     .into()
             }
+            K::UnsupportedContentType {} => {
+                "Der Rumpf der Anfrage muss application/x-www-form-urlencoded oder application/json sein."
+                    .into()
+            }
             K::DuplicateParameter {} => {
                 "Dieser Parameter wurde mehrfach angegeben; senden Sie ihn nur einmal.".into()
             }

@@ -131,6 +131,9 @@ error_table! {
     /// A JSON request that is not one well-formed JSON object.
     MalformedJson { } => "malformed_json", INVALID,
         "The request is not a well-formed JSON object; send {{\"name\": value, …}}.";
+    /// A request body whose content type is neither a query string nor JSON.
+    UnsupportedContentType { } => "unsupported_content_type", INVALID,
+        "The request body must be application/x-www-form-urlencoded or application/json.";
     /// The same parameter was given more than once.
     DuplicateParameter { } => "duplicate_parameter", INVALID,
         "This parameter was given more than once; send it once.";

@@ -10,11 +10,24 @@ use crate::error::{Error, ErrorKind};
 use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Slot, Text, too_large};
 
 pub(crate) fn read_object(input: &[u8]) -> Result<Request<'_>, Error> {
+    read_object_into(input, Request::default(), 0, input.len())
+}
+
+/// Reads a JSON object's members into `request`, which holds `count` parameters already
+/// (from the URL); `size` is the whole request's.
+pub(crate) fn read_object_into<'a>(
+    input: &'a [u8],
+    request: Request<'a>,
+    count: usize,
+    size: usize,
+) -> Result<Request<'a>, Error> {
     let mut too_many = false;
     let mut de = serde_json::Deserializer::from_slice(input);
     let read = ObjectSeed {
+        request,
+        count,
         too_many: &mut too_many,
-        size: input.len(),
+        size,
     }
     .deserialize(&mut de)
     .and_then(|request| de.end().map(|()| request));
@@ -25,12 +38,14 @@ pub(crate) fn read_object(input: &[u8]) -> Result<Request<'_>, Error> {
     }
 }
 
-struct ObjectSeed<'f> {
+struct ObjectSeed<'de, 'f> {
+    request: Request<'de>,
+    count: usize,
     too_many: &'f mut bool,
     size: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'de, '_> {
     type Value = Request<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -38,7 +53,7 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ObjectSeed<'_> {
+impl<'de> Visitor<'de> for ObjectSeed<'de, '_> {
     type Value = Request<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,8 +61,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Request<'de>, A::Error> {
-        let mut request = Request::default();
-        let mut count = 0;
+        let (mut request, mut count) = (self.request, self.count);
         while let Some(param) = map.next_key_seed(NameSeed)? {
             if count == MAX_PARAMETERS {
                 *self.too_many = true;

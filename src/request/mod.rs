@@ -124,33 +124,94 @@ impl<'a> Request<'a> {
     fn read_query(input: &'a [u8], whole: Option<&'a str>) -> Result<Request<'a>, Error> {
         check_size(input.len())?;
         let mut request = Request::default();
+        request.read_pairs(input, whole, input.len(), &mut 0)?;
+        Ok(request)
+    }
+
+    /// Parses a request whose parameters come from the URL's query string and a body
+    /// together (Enswitch's own examples send the credentials in the URL and the fields
+    /// in a body). `content_type` chooses how the body is read: a query string
+    /// (`application/x-www-form-urlencoded`, or none) or a JSON object
+    /// (`application/json`); its parameters, such as `charset`, are ignored. The URL's
+    /// and the body's parameters meet every rule together: a name in both is a
+    /// `duplicate_parameter`, the bounds count both, and both are decoded under the same
+    /// UTF-8 rule. A server hands the crate the raw bytes and decodes nothing itself.
+    ///
+    /// # Errors
+    /// `request_too_large` past the bounds of both together, `unsupported_content_type`
+    /// for any other content type, `malformed_json` for a JSON body that is not one
+    /// object; each with key `""`.
+    pub fn from_parts(
+        url_query: &'a [u8],
+        content_type: Option<&str>,
+        body: &'a [u8],
+    ) -> Result<Request<'a>, Error> {
+        let total = url_query.len() + body.len();
+        check_size(total)?;
+        let media_type = content_type.map(|value| {
+            let essence = value.split(';').next().unwrap_or_default();
+            essence.trim().to_ascii_lowercase()
+        });
+        let json = match media_type.as_deref() {
+            None | Some("application/x-www-form-urlencoded") => false,
+            Some("application/json") => true,
+            Some(_) => return Err(Error::new("", ErrorKind::UnsupportedContentType {})),
+        };
+        let mut request = Request::default();
+        let mut count = 0;
+        request.read_pairs(
+            url_query,
+            std::str::from_utf8(url_query).ok(),
+            total,
+            &mut count,
+        )?;
+        if json {
+            json::read_object_into(body, request, count, total)
+        } else {
+            request.read_pairs(body, std::str::from_utf8(body).ok(), total, &mut count)?;
+            Ok(request)
+        }
+    }
+
+    /// Reads the pairs of a query string into this request; `count` is the number of
+    /// parameters read so far (the bound counts every part of the request), `total` the
+    /// size of the whole request.
+    fn read_pairs(
+        &mut self,
+        input: &'a [u8],
+        whole: Option<&'a str>,
+        total: usize,
+        count: &mut usize,
+    ) -> Result<(), Error> {
+        let request = self;
         let piece = |range: std::ops::Range<usize>| match whole {
             Some(text) => text.get(range),
             None => std::str::from_utf8(&input[range]).ok(),
         };
-        for (count, pair) in query::pairs(input).enumerate() {
-            if count == MAX_PARAMETERS {
+        for pair in query::pairs(input) {
+            if *count == MAX_PARAMETERS {
                 return Err(too_large());
             }
+            *count += 1;
             // A name is looked up as bytes; one that names nothing as it is sent (an
             // encoded one, holding `+` or `%`, never does) takes the cold path, and an
             // unknown name's value is not read.
             let raw_name = &input[pair.name.clone()];
             let found = Param::from_name(raw_name).or_else(|| {
                 let name = piece(pair.name);
-                request.unknown_name(name, pair.name_encoded, raw_name, input.len())
+                request.unknown_name(name, pair.name_encoded, raw_name, total)
             });
             let Some(param) = found else {
                 continue;
             };
             let value = match piece(pair.value) {
                 Some(raw) if !pair.value_encoded => Slot::Value(Text::Input(raw)),
-                Some(raw) => request.decoded_value(raw, input.len()),
+                Some(raw) => request.decoded_value(raw, total),
                 None => Slot::Bad(BadValue::Utf8),
             };
             request.accept(param, value);
         }
-        Ok(request)
+        Ok(())
     }
 
     /// A name that names no parameter as it is sent: the parameter it names once
