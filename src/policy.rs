@@ -40,6 +40,11 @@ pub struct PolicySettings {
     pub max_source_entries: usize,
     /// What to do with unknown parameters.
     pub unknown_parameters: UnknownParameters,
+    /// Whether a client may say what it last read of a field (`was.<field>`), so that
+    /// an update made against a value changed since is refused (`changed_since_read`).
+    /// Off: a precondition is refused as `unknown_parameter`, whatever
+    /// `unknown_parameters` says, so that no client believes itself protected.
+    pub preconditions: bool,
 }
 
 /// The self-service fields of the specification.
@@ -74,6 +79,7 @@ impl Default for PolicySettings {
             max_email_addresses: MAX_EMAILS,
             max_source_entries: MAX_SOURCES,
             unknown_parameters: UnknownParameters::Reject,
+            preconditions: false,
         }
     }
 }
@@ -203,5 +209,9 @@ impl Policy {
 
     pub(crate) fn unknown_parameters(&self) -> UnknownParameters {
         self.settings.unknown_parameters
+    }
+
+    pub(crate) fn preconditions(&self) -> bool {
+        self.settings.preconditions
     }
 }

@@ -231,6 +231,9 @@ fn one_of_each() -> Vec<ErrorKind> {
             given: "10.1.2.3/8".parse().unwrap(),
             network: "10.0.0.0/8".parse().unwrap(),
         },
+        K::ChangedSinceRead {
+            stored: "Prof".into(),
+        },
         K::WouldLockOut {},
         K::PublicKeyTooLarge { max_bytes: 65536 },
         K::PrivateKeyBlock {},

@@ -41,6 +41,7 @@ fn default_is_the_specification() {
     assert!(!settings.require_email);
     assert_eq!(settings.languages, None);
     assert_eq!(settings.unknown_parameters, UnknownParameters::Reject);
+    assert!(!settings.preconditions);
     // An empty document is the default too.
     assert_eq!(serde_json::from_str::<Policy>("{}").unwrap(), policy);
     assert_eq!(toml::from_str::<Policy>("").unwrap(), policy);
@@ -55,9 +56,11 @@ fn loads_from_toml_and_json_alike() {
         require_email = true
         languages = ["en_gb", "FR"]
         unknown_parameters = "ignore"
+        preconditions = true
     "#;
     let json = r#"{"self_service":["timezone","password"],"password_min_length":12,"password_max_length":64,
-                   "require_email":true,"languages":["en_gb","FR"],"unknown_parameters":"ignore"}"#;
+                   "require_email":true,"languages":["en_gb","FR"],"unknown_parameters":"ignore",
+                   "preconditions":true}"#;
     let from_toml: Policy = toml::from_str(toml).unwrap();
     let from_json: Policy = serde_json::from_str(json).unwrap();
     assert_eq!(from_toml, from_json);
@@ -65,6 +68,7 @@ fn loads_from_toml_and_json_alike() {
         from_toml.self_service(),
         [Field::Password, Field::Timezone].into()
     );
+    assert!(from_toml.settings().preconditions);
     // And back out.
     let again: Policy = serde_json::from_str(&serde_json::to_string(&from_json).unwrap()).unwrap();
     assert_eq!(again, from_json);

@@ -115,6 +115,9 @@ impl Catalogue for German {
             K::HostBitsSet { given, network } => {
                 format!("In {given} sind Host-Bits gesetzt; meinten Sie {network}?")
             }
+            K::ChangedSinceRead { .. } => "Dieses Feld wurde geändert, seit Sie es gelesen \
+                haben; lesen Sie es neu und ändern Sie, was jetzt gespeichert ist."
+                .into(),
             K::WouldLockOut {} => "Diese Liste enthält die Adresse nicht, von der Sie sich \
                 verbinden; Sie würden sich aussperren."
                 .into(),

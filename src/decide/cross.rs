@@ -10,7 +10,7 @@ use super::Decision;
 
 impl Decision<'_, '_> {
     /// Where the change to `field` is.
-    fn position(&self, field: Field) -> Option<usize> {
+    pub(super) fn position(&self, field: Field) -> Option<usize> {
         crate::update::position(&self.changes, field)
     }
 

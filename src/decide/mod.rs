@@ -1,6 +1,7 @@
 //! The decision: authorize and validate one request against a stored person.
 
 mod cross;
+mod preconditions;
 
 use crate::authz::permission::{self, Standing};
 use crate::authz::{Caller, Context, RequestAddress, Uniqueness};
@@ -72,6 +73,11 @@ pub fn decide<'p>(
         if let Some(raw) = request.value(field) {
             decision.check_field(field, raw);
         }
+    }
+    // Before the rules that read more than one field: a change refused for its
+    // precondition is no change they should see.
+    if !request.preconditions().is_empty() {
+        decision.check_preconditions(request);
     }
     decision.check_password_username();
     decision.check_lock_out();

@@ -264,6 +264,12 @@ error_table! {
         network: IpNetwork,
     } => "host_bits_set", INVALID,
         "{given} has host bits set; did you mean {network}?";
+    /// A precondition (`was.<field>`) names a value the field no longer holds.
+    ChangedSinceRead {
+        /// The value stored now, as `people/get` gives it.
+        stored: String,
+    } => "changed_since_read", INVALID,
+        "This field was changed since you read it; read it again and make your change to what is stored now.";
     /// The actor's new source list would not admit the request's own address.
     WouldLockOut { } => "would_lock_out", INVALID,
         "This source list does not include the address you are connecting from, so it would lock you out.";

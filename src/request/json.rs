@@ -70,9 +70,17 @@ impl<'de> Visitor<'de> for ObjectSeed<'de, '_> {
             count += 1;
             let validation = param == Ok(Param::Validation);
             let raw: &'de RawValue = map.next_value()?;
-            let value = read_value(raw, &mut request, validation, self.size);
             match param {
-                Ok(param) => request.accept(param, value),
+                Ok(param) => {
+                    let value = read_value(raw, &mut request, validation, self.size);
+                    request.accept(param, value);
+                }
+                Err(key) if crate::request::was::is_precondition(&key) => {
+                    if request.accept_was_json(key, raw, &mut count).is_err() {
+                        *self.too_many = true;
+                        return Err(serde::de::Error::custom("too many parameters"));
+                    }
+                }
                 Err(key) => request.accept_unknown(key),
             }
         }
@@ -139,7 +147,7 @@ fn read_value<'de>(
 }
 
 /// Whether a JSON number is written as an integer: digits, perhaps after a minus sign.
-fn is_integer(number: &str) -> bool {
+pub(crate) fn is_integer(number: &str) -> bool {
     let digits = number.strip_prefix('-').unwrap_or(number);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }

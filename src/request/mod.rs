@@ -7,9 +7,11 @@ mod builder;
 mod json;
 mod param;
 pub(crate) mod query;
+mod was;
 
 pub use builder::RequestBuilder;
 pub(crate) use param::Param;
+pub(crate) use was::Was;
 
 use crate::error::{Error, ErrorKind};
 use crate::field::{Field, FieldSet};
@@ -80,6 +82,9 @@ pub struct Request<'a> {
     slots: [Slot<'a>; Param::COUNT],
     /// Names that are not parameters of `people/update`, once each, in order of arrival.
     unknown: Vec<String>,
+    /// The preconditions sent (`was.<field>`), in order of key: the decision judges
+    /// them under the policy.
+    was: Vec<Was>,
     /// Values that could not be borrowed from the input (decoded, unescaped, built).
     own: String,
     /// Whether a slot is bad or a duplicate, kept as they are taken so that the common
@@ -94,6 +99,7 @@ impl Default for Request<'_> {
         Request {
             slots: [Slot::Absent; Param::COUNT],
             unknown: Vec::new(),
+            was: Vec::new(),
             own: String::new(),
             bad_slots: false,
             sent: FieldSet::EMPTY,
@@ -198,8 +204,9 @@ impl<'a> Request<'a> {
             // unknown name's value is not read.
             let raw_name = &input[pair.name.clone()];
             let found = Param::from_name(raw_name).or_else(|| {
-                let name = piece(pair.name);
-                request.unknown_name(name, pair.name_encoded, raw_name, total)
+                let name = piece(pair.name.clone());
+                let value = (piece(pair.value.clone()), pair.value_encoded);
+                request.unknown_name(name, pair.name_encoded, raw_name, total, value)
             });
             let Some(param) = found else {
                 continue;
@@ -215,8 +222,10 @@ impl<'a> Request<'a> {
     }
 
     /// A name that names no parameter as it is sent: the parameter it names once
-    /// decoded, or `None` with its key kept among the unknown names. `name` is its text
-    /// in the input, if UTF-8; `encoded` whether it holds `+` or `%`.
+    /// decoded, or `None` with its key kept among the unknown names, or with its value
+    /// kept as a precondition (`was.<field>`). `name` is its text in the input, if
+    /// UTF-8; `encoded` whether it holds `+` or `%`; `value` the value's text in the
+    /// input (if UTF-8) and whether it is encoded.
     #[cold]
     #[inline(never)]
     fn unknown_name(
@@ -225,12 +234,54 @@ impl<'a> Request<'a> {
         encoded: bool,
         raw: &[u8],
         total: usize,
+        value: (Option<&str>, bool),
     ) -> Option<Param> {
         let found = match name {
             Some(name) if !encoded => Err(key_of(name).to_owned()),
             name => self.decoded_name(name, raw, total),
         };
-        found.map_err(|key| self.accept_unknown(key)).ok()
+        match found {
+            Ok(param) => Some(param),
+            Err(key) if was::is_precondition(&key) => {
+                let value = match value {
+                    (Some(text), false) => Ok(text.to_owned()),
+                    (Some(text), true) => {
+                        let mut decoded = String::new();
+                        query::decode(text, &mut decoded)
+                            .map(|_| decoded)
+                            .ok_or(ErrorKind::InvalidUtf8 {})
+                    }
+                    (None, _) => Err(ErrorKind::InvalidUtf8 {}),
+                };
+                was::push(&mut self.was, key, value);
+                None
+            }
+            Err(key) => {
+                self.accept_unknown(key);
+                None
+            }
+        }
+    }
+
+    /// The preconditions sent, in order of key.
+    pub(crate) fn preconditions(&self) -> &[Was] {
+        &self.was
+    }
+
+    /// Keeps a precondition read from JSON (`"was": {…}`, or a `was.<field>` member).
+    /// `Err(())` when its members pass [`MAX_PARAMETERS`].
+    pub(crate) fn accept_was_json(
+        &mut self,
+        key: String,
+        raw: &serde_json::value::RawValue,
+        count: &mut usize,
+    ) -> Result<(), ()> {
+        if key == was::WAS {
+            was::read_object(raw, &mut self.was, count)
+        } else {
+            was::push(&mut self.was, key, was::value_of(raw));
+            Ok(())
+        }
     }
 
     /// The parameter an encoded name (or one that is not UTF-8) names, or its key when
@@ -318,6 +369,7 @@ impl<'a> Request<'a> {
         Request {
             slots,
             unknown: self.unknown,
+            was: self.was,
             own: self.own,
             bad_slots: self.bad_slots,
             sent: self.sent,
@@ -464,10 +516,11 @@ impl<'a> Request<'a> {
         slots.chain(unknown)
     }
 
-    /// Whether parsing found any problem (see [`Request::problems`]).
+    /// Whether parsing found any problem (see [`Request::problems`]), or a precondition
+    /// that cannot be used as sent (the decision reports those, under the policy).
     #[must_use]
     pub fn has_problems(&self) -> bool {
-        self.bad_slots || !self.unknown.is_empty()
+        self.bad_slots || !self.unknown.is_empty() || self.was.iter().any(was::has_problem)
     }
 
     /// The parameters that have a usable value, in the order [`Request::to_query`]
@@ -485,25 +538,43 @@ impl<'a> Request<'a> {
             .filter_map(|param| Some((param.name(), self.get(param)?)))
     }
 
-    /// The query string Enswitch takes, pairs separated by `;`, percent-encoded.
-    /// Parameters with problems and unknown names are not written.
+    /// The preconditions with a usable value, by name after `was.`, in order of key.
+    fn was_values(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.was
+            .iter()
+            .filter_map(|was| Some((was.name()?, was.value.as_deref().ok()?)))
+    }
+
+    /// The query string Enswitch takes, pairs separated by `;`, percent-encoded, then
+    /// the preconditions (`was.<field>`). Parameters with problems and unknown names
+    /// are not written.
     #[must_use]
     pub fn to_query(&self) -> String {
         let mut out = String::new();
         for (name, value) in self.values() {
             query::push_pair(&mut out, name, value);
         }
+        for (name, value) in self.was_values() {
+            query::push_pair(&mut out, &format!("{}.{name}", was::WAS), value);
+        }
         out
     }
 
-    /// The request as a JSON object of strings. Parameters with problems and unknown
-    /// names are not written.
+    /// The request as a JSON object of strings, the preconditions in a `"was"` object.
+    /// Parameters with problems and unknown names are not written.
     #[must_use]
     pub fn to_json(&self) -> String {
-        let map: serde_json::Map<String, serde_json::Value> = self
+        let mut map: serde_json::Map<String, serde_json::Value> = self
             .values()
             .map(|(name, value)| (name.to_owned(), value.into()))
             .collect();
+        let was: serde_json::Map<String, serde_json::Value> = self
+            .was_values()
+            .map(|(name, value)| (name.to_owned(), value.into()))
+            .collect();
+        if !was.is_empty() {
+            map.insert(was::WAS.to_owned(), serde_json::Value::Object(was));
+        }
         serde_json::Value::Object(map).to_string()
     }
 
@@ -520,7 +591,7 @@ impl<'a> Request<'a> {
 
 impl PartialEq for Request<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.unknown == other.unknown && self.states().eq(other.states())
+        self.unknown == other.unknown && self.was == other.was && self.states().eq(other.states())
     }
 }
 
@@ -585,6 +656,11 @@ impl fmt::Debug for Request<'_> {
         }
         for name in &self.unknown {
             map.entry(name, &"(unknown)");
+        }
+        // Keys only: a precondition's value is a stored value, or a password sent where
+        // none is taken.
+        for was in &self.was {
+            map.entry(&was.key, &"(precondition)");
         }
         map.finish()
     }
