@@ -130,7 +130,7 @@ impl<'a> Request<'a> {
     fn read_query(input: &'a [u8], whole: Option<&'a str>) -> Result<Request<'a>, Error> {
         check_size(input.len())?;
         let mut request = Request::default();
-        request.read_pairs(input, whole, input.len(), &mut 0)?;
+        request.read_pairs(input, whole, input.len(), 0)?;
         Ok(request)
     }
 
@@ -164,52 +164,46 @@ impl<'a> Request<'a> {
             Some(_) => return Err(Error::new("", ErrorKind::UnsupportedContentType {})),
         };
         let mut request = Request::default();
-        let mut count = 0;
-        request.read_pairs(
-            url_query,
-            std::str::from_utf8(url_query).ok(),
-            total,
-            &mut count,
-        )?;
+        let url_text = std::str::from_utf8(url_query).ok();
+        let count = request.read_pairs(url_query, url_text, total, 0)?;
         if json {
             json::read_object_into(body, request, count, total)
         } else {
-            request.read_pairs(body, std::str::from_utf8(body).ok(), total, &mut count)?;
+            request.read_pairs(body, std::str::from_utf8(body).ok(), total, count)?;
             Ok(request)
         }
     }
 
     /// Reads the pairs of a query string into this request; `count` is the number of
     /// parameters read so far (the bound counts every part of the request), `total` the
-    /// size of the whole request.
+    /// size of the whole request. Gives the count after.
+    // Inlined: into `read_query`, where most requests are read, it saves the call and
+    // the request's move.
+    #[inline]
     fn read_pairs(
         &mut self,
         input: &'a [u8],
         whole: Option<&'a str>,
         total: usize,
-        count: &mut usize,
-    ) -> Result<(), Error> {
+        mut count: usize,
+    ) -> Result<usize, Error> {
         let request = self;
-        let piece = |range: std::ops::Range<usize>| match whole {
-            Some(text) => text.get(range),
-            None => std::str::from_utf8(&input[range]).ok(),
-        };
+        let piece = |range: std::ops::Range<usize>| piece(input, whole, range);
         for pair in query::pairs(input) {
-            if *count == MAX_PARAMETERS {
+            if count == MAX_PARAMETERS {
                 return Err(too_large());
             }
-            *count += 1;
+            count += 1;
             // A name is looked up as bytes; one that names nothing as it is sent (an
             // encoded one, holding `+` or `%`, never does) takes the cold path, and an
             // unknown name's value is not read.
             let raw_name = &input[pair.name.clone()];
-            let found = Param::from_name(raw_name).or_else(|| {
-                let name = piece(pair.name.clone());
-                let value = (piece(pair.value.clone()), pair.value_encoded);
-                request.unknown_name(name, pair.name_encoded, raw_name, total, value)
-            });
-            let Some(param) = found else {
-                continue;
+            let param = match Param::from_name(raw_name) {
+                Some(param) => param,
+                None => match request.unknown_name(input, whole, pair.clone(), total) {
+                    Some(param) => param,
+                    None => continue,
+                },
             };
             let value = match piece(pair.value) {
                 Some(raw) if !pair.value_encoded => Slot::Value(Text::Input(raw)),
@@ -218,32 +212,36 @@ impl<'a> Request<'a> {
             };
             request.accept(param, value);
         }
-        Ok(())
+        Ok(count)
     }
 
-    /// A name that names no parameter as it is sent: the parameter it names once
+    /// A pair whose name names no parameter as it is sent: the parameter it names once
     /// decoded, or `None` with its key kept among the unknown names, or with its value
-    /// kept as a precondition (`was.<field>`). `name` is its text in the input, if
-    /// UTF-8; `encoded` whether it holds `+` or `%`; `value` the value's text in the
-    /// input (if UTF-8) and whether it is encoded.
+    /// kept as a precondition (`was.<field>`). `input` is the query string, `whole` the
+    /// same as text when it is UTF-8.
     #[cold]
     #[inline(never)]
     fn unknown_name(
         &mut self,
-        name: Option<&str>,
-        encoded: bool,
-        raw: &[u8],
+        input: &[u8],
+        whole: Option<&str>,
+        query::Pair {
+            name,
+            value,
+            name_encoded,
+            value_encoded,
+        }: query::Pair,
         total: usize,
-        value: (Option<&str>, bool),
     ) -> Option<Param> {
-        let found = match name {
-            Some(name) if !encoded => Err(key_of(name).to_owned()),
+        let raw = &input[name.clone()];
+        let found = match piece(input, whole, name) {
+            Some(name) if !name_encoded => Err(key_of(name).to_owned()),
             name => self.decoded_name(name, raw, total),
         };
         match found {
             Ok(param) => Some(param),
             Err(key) if was::is_precondition(&key) => {
-                let value = match value {
+                let value = match (piece(input, whole, value), value_encoded) {
                     (Some(text), false) => Ok(text.to_owned()),
                     (Some(text), true) => {
                         let mut decoded = String::new();
@@ -601,6 +599,19 @@ fn bad_value(bad: BadValue) -> ErrorKind {
     match bad {
         BadValue::Utf8 => ErrorKind::InvalidUtf8 {},
         BadValue::Type => ErrorKind::InvalidType {},
+    }
+}
+
+/// The text of `range` of a query string, if UTF-8: a slice of `whole` when the input is
+/// UTF-8 as a whole (no piece then needs a check of its own).
+fn piece<'a>(
+    input: &'a [u8],
+    whole: Option<&'a str>,
+    range: std::ops::Range<usize>,
+) -> Option<&'a str> {
+    match whole {
+        Some(text) => text.get(range),
+        None => std::str::from_utf8(&input[range]).ok(),
     }
 }
 
