@@ -36,12 +36,7 @@ fn param() -> impl Strategy<Value = (Name, String)> {
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
-    let relation = prop::sample::select(vec![
-        Relation::Own,
-        Relation::SameCustomer,
-        Relation::ChildCustomer,
-        Relation::OtherCustomer,
-    ]);
+    let relation = prop::sample::select(Relation::ALL.to_vec());
     let stored = prop::collection::vec(
         field().prop_flat_map(|f| value(f).prop_map(move |v| (f, v))),
         0..8,

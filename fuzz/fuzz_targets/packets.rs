@@ -23,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(fuzz_packets(&kept).as_ref(), Ok(&kept), "{data:02x?}");
         }
         Err(kind) => assert!(
-            matches!(kind.code(), ErrorCode::NotPublicKey | ErrorCode::PrivateKeyBlock),
+            matches!(
+                kind.code(),
+                ErrorCode::NotPublicKey | ErrorCode::PrivateKeyBlock
+            ),
             "{kind:?}"
         ),
     }

@@ -23,8 +23,8 @@ fuzz_target!(|data: &[u8]| {
     // The URL's query and a body, split where the first byte says, read as one request.
     if let Some((&first, rest)) = data.split_first() {
         let (url, body) = rest.split_at(usize::from(first).min(rest.len()));
-        let content_type = ["application/json", "application/x-www-form-urlencoded"]
-            [usize::from(first & 1)];
+        let content_type =
+            ["application/json", "application/x-www-form-urlencoded"][usize::from(first & 1)];
         if let Ok(request) = Request::from_parts(url, Some(content_type), body) {
             oracle::check_request_round_trip(&request);
             let _ = request.problems().count();

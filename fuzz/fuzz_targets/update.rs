@@ -63,31 +63,52 @@ fn value(field: Field, value: &Value) -> String {
 }
 
 fn scenario(input: &Input) -> Scenario {
-    let relation = [Relation::Own, Relation::SameCustomer, Relation::ChildCustomer, Relation::OtherCustomer]
-        [usize::from(input.relation) % 4];
-    let own_id = if relation == Relation::Own { "100" } else { "200" };
+    let relation = Relation::ALL[usize::from(input.relation) % Relation::ALL.len()];
+    let own_id = if relation == Relation::Own {
+        "100"
+    } else {
+        "200"
+    };
     let mut params = vec![(Name::Id, own_id.to_owned())];
     for param in input.params.iter().take(8) {
         params.push(match param {
             Param::Field(i, v) => (Name::Field(field(*i)), value(field(*i), v)),
-            Param::Id(Value::Sample(i)) => (Name::Id, ["100", "200", "0", "x"][usize::from(*i) % 4].to_owned()),
+            Param::Id(Value::Sample(i)) => (
+                Name::Id,
+                ["100", "200", "0", "x"][usize::from(*i) % 4].to_owned(),
+            ),
             Param::Id(Value::Raw(raw)) => (Name::Id, raw.clone()),
-            Param::Validation(v) => (Name::Validation, ["0", "1", "2", ""][usize::from(*v) % 4].to_owned()),
+            Param::Validation(v) => (
+                Name::Validation,
+                ["0", "1", "2", ""][usize::from(*v) % 4].to_owned(),
+            ),
             Param::AuthPassword(raw) => (Name::AuthPassword, format!("{}{raw}", oracle::SECRET)),
             Param::Unknown(name) => (Name::Unknown(name.clone()), "x".to_owned()),
-            Param::SecretName(raw) => (Name::Unknown(format!("auth_password={}{raw}", oracle::SECRET)), String::new()),
+            Param::SecretName(raw) => (
+                Name::Unknown(format!("auth_password={}{raw}", oracle::SECRET)),
+                String::new(),
+            ),
         });
     }
     Scenario {
         actor_level: usize::from(input.actor_level) % 5,
         relation,
         target_role: oracle::ROLE_IDS[usize::from(input.target_role) % oracle::ROLE_IDS.len()],
-        stored: input.stored.iter().take(20).map(|(i, v)| (field(*i), value(field(*i), v))).collect(),
+        stored: input
+            .stored
+            .iter()
+            .take(20)
+            .map(|(i, v)| (field(*i), value(field(*i), v)))
+            .collect(),
         params,
         json: input.json,
         request_ip: oracle::REQUEST_IPS[usize::from(input.request_ip) % oracle::REQUEST_IPS.len()]
             .map(|ip| ip.parse().expect("a literal address")),
-        plan_forbids: if input.plan_used { input.plan_forbids } else { 0 },
+        plan_forbids: if input.plan_used {
+            input.plan_forbids
+        } else {
+            0
+        },
         policy: usize::from(input.policy),
     }
 }

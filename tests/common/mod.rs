@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 #[path = "../oracle/mod.rs"]
-mod oracle;
+pub mod oracle;
 #[allow(unused_imports)] // only some test binaries write query strings by hand
 pub use oracle::encode;
 

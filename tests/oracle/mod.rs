@@ -28,13 +28,25 @@ const LEVELS: [Privilege; 5] = [
 pub const SECRET: char = '🔑';
 
 /// Where the stored person sits relative to the actor (id 100 of customer 10, below
-/// the root customer 1; customer 11 is below 10, customer 20 is beside it).
+/// the root customer 1; customer 11 is below 10, customer 20 is beside it, in another
+/// tree under the root; the root is above).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
     Own,
     SameCustomer,
     ChildCustomer,
+    ParentCustomer,
     OtherCustomer,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 5] = [
+        Relation::Own,
+        Relation::SameCustomer,
+        Relation::ChildCustomer,
+        Relation::ParentCustomer,
+        Relation::OtherCustomer,
+    ];
 }
 
 /// A parameter's name.
@@ -128,7 +140,7 @@ fn level_of(role: u64) -> Privilege {
 }
 
 /// SPEC §4 rule 3: the default self-service fields.
-const SELF_SERVICE: [&str; 15] = [
+pub const SELF_SERVICE: [&str; 15] = [
     "company",
     "country",
     "date_format",
@@ -147,19 +159,20 @@ const SELF_SERVICE: [&str; 15] = [
 ];
 
 impl Scenario {
-    fn actor_level(&self) -> Privilege {
+    pub fn actor_level(&self) -> Privilege {
         LEVELS[self.actor_level % LEVELS.len()]
     }
 
-    fn actor_role(&self) -> u64 {
+    pub fn actor_role(&self) -> u64 {
         ROLE_IDS[self.actor_level % LEVELS.len()]
     }
 
-    fn person(&self) -> Person {
+    pub fn person(&self) -> Person {
         let (id, customer, role) = match self.relation {
             Relation::Own => (ACTOR_ID, 10, self.actor_role()),
             Relation::SameCustomer => (TARGET_ID, 10, self.target_role),
             Relation::ChildCustomer => (TARGET_ID, 11, self.target_role),
+            Relation::ParentCustomer => (TARGET_ID, 1, self.target_role),
             Relation::OtherCustomer => (TARGET_ID, 20, self.target_role),
         };
         let mut person = Person {
@@ -174,21 +187,22 @@ impl Scenario {
         person
     }
 
-    fn chain(&self) -> Vec<u64> {
+    pub fn chain(&self) -> Vec<u64> {
         match self.relation {
             Relation::Own | Relation::SameCustomer => vec![10, 1],
             Relation::ChildCustomer => vec![11, 10, 1],
+            Relation::ParentCustomer => vec![1],
             Relation::OtherCustomer => vec![20, 1],
         }
     }
 
-    fn forbidden(&self, field: Field) -> bool {
+    pub fn forbidden(&self, field: Field) -> bool {
         let i = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
         self.plan_forbids & (1 << i) != 0
     }
 
     /// SPEC §4 rule 2, as a table.
-    fn in_reach(&self) -> bool {
+    pub fn in_reach(&self) -> bool {
         let actor = self.actor_level();
         if self.relation == Relation::Own {
             return true;
@@ -209,16 +223,31 @@ impl Scenario {
 
     /// SPEC §4 rules 3–6: may this change be made?
     fn may_change(&self, field: Field, new_role: Option<u64>) -> bool {
+        self.refusal(field, new_role, &SELF_SERVICE).is_none()
+    }
+
+    /// SPEC §4 rules 3–6 in their order, under a policy whose self-service fields are
+    /// `self_service`: the `(status, code)` of the first rule a change breaks.
+    pub fn refusal(
+        &self,
+        field: Field,
+        new_role: Option<u64>,
+        self_service: &[&str],
+    ) -> Option<(&'static str, &'static str)> {
         let own = self.relation == Relation::Own;
-        if own && self.actor_level() == Privilege::User && !SELF_SERVICE.contains(&field.as_str()) {
-            return false;
+        if own && self.actor_level() == Privilege::User && !self_service.contains(&field.as_str()) {
+            return Some(("402", "not_self_service"));
         }
-        if field == Field::Role
-            && (own || new_role.is_some_and(|r| level_of(r) > self.actor_level()))
-        {
-            return false;
+        if field == Field::Role && own {
+            return Some(("402", "own_role"));
         }
-        !self.forbidden(field)
+        // A role missing from the catalogue has no level to compare: the catalogue
+        // refuses it later (`unknown_role`).
+        let catalogued = new_role.filter(|r| ROLE_IDS[..LEVELS.len()].contains(r));
+        if field == Field::Role && catalogued.is_some_and(|r| level_of(r) > self.actor_level()) {
+            return Some(("402", "role_above_actor"));
+        }
+        self.forbidden(field).then_some(("403", "plan_forbids"))
     }
 
     /// The request as it goes over the wire.
