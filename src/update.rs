@@ -202,6 +202,17 @@ pub enum Obligation<'u> {
 }
 
 impl Obligation<'_> {
+    /// Whether this is a check a fact stated as unknown left to the caller
+    /// (`check_username_unique`, `check_lock_out`), to make before anything is written,
+    /// rather than something to do once it is.
+    #[must_use]
+    pub const fn is_check(&self) -> bool {
+        matches!(
+            self,
+            Obligation::CheckUsernameUnique(_) | Obligation::CheckLockOut(_)
+        )
+    }
+
     /// The obligation's stable name, such as `hash_password`.
     #[must_use]
     pub const fn name(&self) -> &'static str {

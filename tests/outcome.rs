@@ -144,14 +144,21 @@ fn diff_redacts_the_password() {
     assert!(!debug.contains("swordfish99"), "{debug}");
 }
 
+/// The names of the obligations of a request that is to be carried out.
+#[track_caller]
+fn obligation_names(call: &Call<'_>, query: &str) -> Vec<&'static str> {
+    ready(call.run(query))
+        .obligations()
+        .iter()
+        .map(Obligation::name)
+        .collect()
+}
+
 #[test]
 fn obligations() {
     let (actor, target) = (owner(), alice());
     let call = Call::new(&actor, &target);
-    let names = |query: &str| -> Vec<&'static str> {
-        let update = ready(call.run(query));
-        update.obligations().iter().map(Obligation::name).collect()
-    };
+    let names = |query: &str| obligation_names(&call, query);
     assert_eq!(names("id=11;title=Dr"), Vec::<&str>::new());
     // The username's uniqueness was stated (free): nothing is left to check.
     assert_eq!(names("id=11;username=alice2"), ["notify_person"]);
@@ -173,9 +180,10 @@ fn a_username_of_unknown_uniqueness_carries_its_check() {
     let (actor, target) = (owner(), alice());
     let mut call = Call::new(&actor, &target);
     call.username = Uniqueness::Unknown;
-    let update = ready(call.run("id=11;username=alice2"));
-    let names: Vec<&str> = update.obligations().iter().map(Obligation::name).collect();
-    assert_eq!(names, ["check_username_unique", "notify_person"]);
+    assert_eq!(
+        obligation_names(&call, "id=11;username=alice2"),
+        ["check_username_unique", "notify_person"]
+    );
     // Sent back unchanged, there is nothing to check.
     assert!(
         ready(call.run("id=11;username=alice"))
@@ -207,20 +215,13 @@ fn an_own_source_change_from_an_unknown_address_carries_the_lock_out_check() {
     let mut stored = me.clone();
     stored.source = "10.0.0.0/8".into();
     let call = Call::new(&stored, &stored);
-    let names: Vec<&str> = ready(call.run("id=30;source="))
-        .obligations()
-        .iter()
-        .map(Obligation::name)
-        .collect();
-    assert_eq!(names, ["end_sessions"]);
+    assert_eq!(obligation_names(&call, "id=30;source="), ["end_sessions"]);
     // From a known address, rule 7 decides: no obligation, or a refusal.
     let call = Call::new(&me, &me).from("10.1.2.3");
-    let names: Vec<&str> = ready(call.run("id=30;source=10.0.0.0/8"))
-        .obligations()
-        .iter()
-        .map(Obligation::name)
-        .collect();
-    assert_eq!(names, ["end_sessions"]);
+    assert_eq!(
+        obligation_names(&call, "id=30;source=10.0.0.0/8"),
+        ["end_sessions"]
+    );
     assert_refused(
         &Call::new(&me, &me)
             .from("192.0.2.1")
@@ -229,12 +230,11 @@ fn an_own_source_change_from_an_unknown_address_carries_the_lock_out_check() {
     );
     // Another person's source: not the actor's own, nothing to check.
     let (owner, target) = (owner(), alice());
-    let names: Vec<&str> = ready(Call::new(&owner, &target).run("id=11;source=10.0.0.0/8"))
-        .obligations()
-        .iter()
-        .map(Obligation::name)
-        .collect();
-    assert_eq!(names, ["end_sessions"]);
+    let call = Call::new(&owner, &target);
+    assert_eq!(
+        obligation_names(&call, "id=11;source=10.0.0.0/8"),
+        ["end_sessions"]
+    );
     assert_eq!(RequestAddress::Unknown.ip(), None);
 }
 
@@ -353,4 +353,26 @@ fn fixed_messages() {
             (status, message)
         );
     }
+}
+
+#[test]
+fn the_checks_are_the_obligations_left_by_unknown_facts() {
+    let (actor, target) = (owner(), alice());
+    let mut call = Call::new(&actor, &target);
+    call.username = Uniqueness::Unknown;
+    let update = ready(call.run("id=11;username=alice2;password=swordfish99"));
+    let checks: Vec<(&str, bool)> = update
+        .obligations()
+        .iter()
+        .map(|o| (o.name(), o.is_check()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("check_username_unique", true),
+            ("hash_password", false),
+            ("notify_person", false),
+            ("end_sessions", false)
+        ]
+    );
 }

@@ -190,12 +190,7 @@ fn decided(p: &Point<'_>, person: &Person, context: &Context<'_>, policy: &Polic
             left: update
                 .obligations()
                 .iter()
-                .filter(|o| {
-                    matches!(
-                        o,
-                        Obligation::CheckLockOut(_) | Obligation::CheckUsernameUnique(_)
-                    )
-                })
+                .filter(|o| o.is_check())
                 .map(Obligation::name)
                 .collect(),
         },

@@ -103,12 +103,7 @@ fn server_checks(accepted: &Accepted<'_>) -> Vec<&'static str> {
     update
         .obligations()
         .iter()
-        .filter(|o| {
-            matches!(
-                o,
-                Obligation::CheckLockOut(_) | Obligation::CheckUsernameUnique(_)
-            )
-        })
+        .filter(|o| o.is_check())
         .map(Obligation::name)
         .collect()
 }

@@ -121,6 +121,28 @@ test('an administrator changes another person\'s role from the select', async ()
   await context.close();
 });
 
+test('what the browser cannot know it leaves to the server, and says so', async () => {
+  const { page, errors, context } = await open();
+  await signIn(page, 'bob.admin');
+  await page.fill('#person-id', '20');
+  await page.click('#choose button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('whom').textContent.startsWith('bob.admin'));
+  // His own source list: the browser does not know the address the server sees.
+  await page.fill('#field-source', '192.0.2.0/24');
+  assert.equal(
+    await page.textContent('#source-note'),
+    'saved as: 192.0.2.0/24 (on save, the server checks that this list admits the address you connect from)',
+  );
+  await page.screenshot({ path: join(root, 'target', 'web-lock-out.png'), fullPage: true });
+  // The server knows: the page's request comes from 127.0.0.1, outside the list.
+  await page.click('#save');
+  await page.waitForFunction(() => document.getElementById('source-note').classList.contains('error'));
+  assert.match(await page.textContent('#source-note'), /lock you out/);
+  assert.deepEqual(errors, []);
+  await context.close();
+  process.stdout.write(`screenshot: ${join(root, 'target', 'web-lock-out.png')}\n`);
+});
+
 test('a field the server refuses shows the server\'s message on that field', async () => {
   const { page, errors, context } = await open();
   await signIn(page, 'bob.admin');
