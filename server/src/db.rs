@@ -91,7 +91,7 @@ pub fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
 }
 
 /// The demo directory the example runs on, shared with it.
-const DEMO: &str = include_str!("../../examples/demo-directory.json");
+const DEMO: &str = include_str!("../../cli/demo-directory.json");
 
 #[derive(Deserialize)]
 struct Directory {

@@ -1,13 +1,13 @@
-//! Runs one `people/update` request against a directory of customers, roles and
-//! people, and prints Enswitch's answer.
+//! The demo program: runs one `people/update` request against a directory of customers,
+//! roles and people, and prints Enswitch's answer.
 //!
 //! ```text
-//! cargo run --example people_update -- [--directory FILE] [--from IP] [--print-person] QUERY
+//! cargo run -p enswitch-people-cli -- [--directory FILE] [--from IP] [--print-person] QUERY
 //! ```
 //!
 //! `QUERY` is a query string, or a JSON object when it starts with `{`; `-` reads it
 //! from standard input (a request may be longer than an argument can be). Without
-//! `--directory` the demo directory built into this example is used. Exit status: 0 for
+//! `--directory` the demo directory built into this program is used. Exit status: 0 for
 //! a `2xx` answer, 1 for a `4xx` answer, 2 for a usage error or an unreadable directory.
 
 use std::collections::BTreeMap;
@@ -21,9 +21,10 @@ use enswitch_people::{
 };
 use serde::Deserialize;
 
-const DEMO: &str = include_str!("demo-directory.json");
+const DEMO: &str = include_str!("../demo-directory.json");
 
-const USAGE: &str = "usage: people_update [--directory FILE] [--from IP] [--print-person] QUERY";
+const USAGE: &str =
+    "usage: enswitch-people-cli [--directory FILE] [--from IP] [--print-person] QUERY";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,7 +98,7 @@ fn main() -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("people_update: {message}\n{USAGE}");
+    eprintln!("enswitch-people-cli: {message}\n{USAGE}");
     ExitCode::from(2)
 }
 

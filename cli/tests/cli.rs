@@ -1,15 +1,9 @@
-//! The `people_update` example, run as a user would: arguments, output lines, exit
-//! status. `cargo test` builds examples before it runs the tests.
+//! The demo program, run as a user would: arguments, output lines, exit status.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn example() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    dir.join("examples")
-        .join(format!("people_update{}", std::env::consts::EXE_SUFFIX))
-}
+/// The program, as cargo built it for these tests.
+const PROGRAM: &str = env!("CARGO_BIN_EXE_enswitch-people-cli");
 
 /// Runs the example; returns its exit code, stdout lines and stderr.
 fn run(args: &[&str]) -> (i32, Vec<String>, String) {
@@ -19,13 +13,13 @@ fn run(args: &[&str]) -> (i32, Vec<String>, String) {
 /// Runs the example with `input` on its standard input.
 fn run_with_input(args: &[&str], input: &str) -> (i32, Vec<String>, String) {
     use std::io::Write as _;
-    let mut child = Command::new(example())
+    let mut child = Command::new(PROGRAM)
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("the example is built by cargo test");
+        .expect("the program is built by cargo test");
     child
         .stdin
         .take()
@@ -210,7 +204,7 @@ fn usage_errors() {
     ] {
         let (code, lines, stderr) = run(args);
         assert_eq!((code, lines.len()), (2, 0), "{args:?}");
-        assert!(stderr.contains("usage: people_update"), "{stderr}");
+        assert!(stderr.contains("usage: enswitch-people-cli"), "{stderr}");
     }
 }
 
@@ -300,7 +294,7 @@ fn a_mapped_address_is_its_ipv4_address() {
 
 #[test]
 fn a_reader_that_stops_early_is_no_panic() {
-    let mut child = Command::new(example())
+    let mut child = Command::new(PROGRAM)
         .args(["--print-person", "auth_username=alice;id=11;title=Dr"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
