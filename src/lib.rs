@@ -101,3 +101,13 @@ pub fn fuzz_packets(bytes: &[u8]) -> Result<Vec<u8>, ErrorKind> {
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The server walk-through's example, compiled and run as a doc-test.
+#[doc = include_str!("../docs/server.md")]
+#[cfg(doctest)]
+pub struct ServerDoctests;
+
+/// The clients' example, compiled and run as a doc-test.
+#[doc = include_str!("../docs/clients.md")]
+#[cfg(doctest)]
+pub struct ClientDoctests;
