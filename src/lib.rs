@@ -47,6 +47,8 @@
 //! [`decide`]; answer with an [`Envelope`]; carry out a [`Valid<Update>`] and its
 //! [`Obligation`]s.
 #![forbid(unsafe_code)]
+// Every `pub` item is the public API, re-exported here; the rest is `pub(crate)`.
+#![warn(unreachable_pub)]
 
 // The layers, each using only those above it (the folders' own children aside):
 // error (L0) → value (L1) → field (L2) → request, person, policy (L3) → authz (L4)

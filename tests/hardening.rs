@@ -97,7 +97,8 @@ fn a_customer_chain_built_for_someone_else_is_a_404() {
     );
     for me in [reseller(), owner()] {
         let caller = actor(&me).caller("", RequestAddress::Unknown).unwrap();
-        assert!(decide(&target, &caller, &request, &context, &Policy::default()).is_ok());
+        let outcome = decide(&target, &caller, &request, &context, &Policy::default());
+        common::assert_changes(&outcome, &[("title", "Dr")]);
     }
     // Even the person themself is out of reach through a chain that is not theirs.
     let caller = actor(&target).caller("", RequestAddress::Unknown).unwrap();

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    ADMIN_ROLE, Call, RequestAddress, SYSTEM_ROLE, USER_ROLE, admin, alice, assert_refused, carol,
-    high_in_customer_3, other_admin, owner, reseller,
+    ADMIN_ROLE, Call, RequestAddress, SYSTEM_ROLE, USER_ROLE, admin, alice, assert_changes,
+    assert_refused, carol, high_in_customer_3, other_admin, owner, reseller,
 };
 use enswitch_people::{Field, FieldSet, Person};
 
@@ -186,7 +186,10 @@ fn higher_level_target() {
 fn target_with_a_role_missing_from_the_catalogue_counts_as_highest() {
     let ghost = common::person(14, 3, 77, "ghost");
     row(&admin(), &ghost, |_| Some(("404", "person_not_found")));
-    assert!(Call::new(&owner(), &ghost).run("id=14;title=Dr").is_ok());
+    assert_changes(
+        &Call::new(&owner(), &ghost).run("id=14;title=Dr"),
+        &[("title", "Dr")],
+    );
 }
 
 #[test]
@@ -210,10 +213,10 @@ fn role_ceiling() {
         &call.run("id=11;role=1"),
         &[("402", "role", "role_above_actor")],
     );
-    assert!(call.run("id=11;role=3").is_ok());
+    assert_changes(&call.run("id=11;role=3"), &[("role", "3")]);
     let reseller = reseller();
     let call = Call::new(&reseller, &target);
-    assert!(call.run("id=11;role=2").is_ok());
+    assert_changes(&call.run("id=11;role=2"), &[("role", "2")]);
     assert_refused(
         &call.run("id=11;role=1"),
         &[("402", "role", "role_above_actor")],
@@ -238,7 +241,7 @@ fn rate_plan_forbids() {
         ],
     );
     // Echoing a forbidden field is not a change.
-    assert!(call.run("id=11;title=Ms").is_ok());
+    assert_changes(&call.run("id=11;title=Ms"), &[]);
 }
 
 #[test]
@@ -265,16 +268,24 @@ fn lock_out() {
         &call.run("id=10;source=10.0.0.0/8"),
         &[("400", "source", "would_lock_out")],
     );
-    assert!(call.run("id=10;source=10.0.0.0/8,192.0.2.0/24").is_ok());
-    assert!(
-        call.run("id=10;source=").is_ok(),
-        "an empty list admits any address"
+    assert_changes(
+        &call.run("id=10;source=10.0.0.0/8,192.0.2.0/24"),
+        &[("source", "10.0.0.0/8, 192.0.2.0/24")],
     );
+    // An empty list admits any address: clearing a list that admits the address.
+    let mut narrow = me.clone();
+    narrow.source = "192.0.2.0/24".into();
+    let mut call = Call::new(&narrow, &narrow);
+    call.address = RequestAddress::Known("192.0.2.7".parse().unwrap());
+    assert_changes(&call.run("id=10;source="), &[("source", "")]);
     // Another person's source is not the actor's lock-out.
     let target = alice();
     let mut call = Call::new(&me, &target);
     call.address = RequestAddress::Known("192.0.2.7".parse().unwrap());
-    assert!(call.run("id=11;source=10.0.0.0/8").is_ok());
+    assert_changes(
+        &call.run("id=11;source=10.0.0.0/8"),
+        &[("source", "10.0.0.0/8")],
+    );
 }
 
 #[test]
@@ -282,7 +293,10 @@ fn policy_self_service_set() {
     let me = alice();
     let mut call = Call::new(&me, &me);
     call.policy = serde_json::from_str(r#"{"self_service":["extension","title"]}"#).unwrap();
-    assert!(call.run("id=11;extension=300;title=Dr").is_ok());
+    assert_changes(
+        &call.run("id=11;extension=300;title=Dr"),
+        &[("extension", "300"), ("title", "Dr")],
+    );
     assert_refused(
         &call.run("id=11;timezone=Asia/Tokyo"),
         &[("402", "timezone", "not_self_service")],

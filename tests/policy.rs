@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Call, admin, alice, assert_refused};
+use common::{Call, admin, alice, assert_changes, assert_refused};
 use enswitch_people::{Field, Policy, PolicyError, PolicySettings, UnknownParameters};
 
 #[test]
@@ -148,11 +148,9 @@ fn policy_rules_in_force() {
         &call.run("id=11;language=de"),
         &[("400", "language", "language_not_allowed")],
     );
-    assert!(call.run("id=11;language=FR").is_ok());
-    assert!(
-        call.run("id=11;language=").is_ok(),
-        "the system default is always allowed"
-    );
+    assert_changes(&call.run("id=11;language=FR"), &[("language", "fr")]);
+    // The system default is always allowed.
+    assert_changes(&call.run("id=11;language="), &[("language", "")]);
     assert_refused(
         &call.run("id=11;password=elevenchars"),
         &[("400", "password", "too_short")],

@@ -50,7 +50,10 @@ struct Customer {
 #[serde(deny_unknown_fields)]
 struct Role {
     id: u64,
-    #[allow(dead_code)] // part of the format, for people reading the directory
+    #[expect(
+        dead_code,
+        reason = "part of the format, for people reading the directory"
+    )]
     name: String,
     privileges: Vec<String>,
 }

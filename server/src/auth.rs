@@ -38,6 +38,15 @@ pub struct Hasher {
     dummy: String,
 }
 
+impl std::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The cost, not the dummy hash.
+        f.debug_struct("Hasher")
+            .field("params", self.argon2.params())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Hasher {
     /// A hasher at `cost`.
     ///
@@ -98,7 +107,7 @@ const MAX_REMEMBERED: usize = 100_000;
 
 /// Remembers failed sign-ins by username and by address; after a few, each failure
 /// doubles the wait before the next try is even checked.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }

@@ -170,12 +170,18 @@ pub fn seed_if_empty(
 }
 
 /// SQLite keeps integers signed; ids are 1 … 2^63−1, so they fit.
-#[allow(clippy::cast_possible_wrap)] // ids are at most i64::MAX (the crate checks)
+#[expect(
+    clippy::cast_possible_wrap,
+    reason = "ids are at most i64::MAX (the crate checks)"
+)]
 fn id(value: u64) -> i64 {
     value as i64
 }
 
-#[allow(clippy::cast_sign_loss)] // ids are stored from u64 at most i64::MAX
+#[expect(
+    clippy::cast_sign_loss,
+    reason = "ids are stored from u64 at most i64::MAX"
+)]
 fn unsigned(value: i64) -> u64 {
     value as u64
 }
@@ -199,6 +205,15 @@ pub struct Row {
     pub person: Person,
     /// The argon2 hash of their password.
     pub password_hash: String,
+}
+
+impl std::fmt::Debug for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the hash.
+        f.debug_struct("Row")
+            .field("person", &self.person)
+            .finish_non_exhaustive()
+    }
 }
 
 fn select(filter: &str) -> String {

@@ -32,6 +32,7 @@ const SESSION_SECONDS: i64 = 8 * 60 * 60;
 const MAX_ATTEMPTS: usize = 3;
 
 /// What every handler shares.
+#[derive(Debug)]
 pub struct AppState {
     /// The database file.
     pub database: PathBuf,

@@ -9,7 +9,7 @@ use crate::error::ErrorKind;
 pub struct German;
 
 impl Catalogue for German {
-    #[allow(clippy::too_many_lines)] // one arm per error code
+    #[expect(clippy::too_many_lines, reason = "one arm per error code")]
     fn message(&self, kind: &ErrorKind) -> String {
         use ErrorKind as K;
         match kind {

@@ -9,7 +9,7 @@ use crate::value::SourceList;
 /// Who is making the request: their id, their customer and their role's level.
 ///
 /// An actor can do nothing with a stored person until [`Actor::caller`] has checked that
-/// their role may call `people/update` at all (SPEC §4 rule 1), so the answer to an
+/// their role may call `people/update` at all (rule 1 of the README's "Who may change what"), so the answer to an
 /// account below `user` never depends on whether a person exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {

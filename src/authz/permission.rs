@@ -1,4 +1,4 @@
-//! Who may change what (SPEC section 4).
+//! Who may change what: rules 2–6 of the README's "Who may change what".
 
 use crate::authz::{Caller, Context, Privilege};
 use crate::error::{ErrorKind, Report};
@@ -49,7 +49,7 @@ pub(crate) fn reach(caller: &Caller, person: &Person, context: &Context<'_>) -> 
 }
 
 impl Caller {
-    /// Rule 2 of SPEC §4, for `people/get` as for `people/update`: whether `person` is
+    /// Rule 2 (reach), for `people/get` as for `people/update`: whether `person` is
     /// in this caller's reach, with the context's customer chain (which must be the
     /// person's own).
     ///

@@ -1,4 +1,4 @@
-//! The preconditions a client sent (`was.<field>`, SPEC §2): judged after reach and
+//! The preconditions a client sent (`was.<field>`, the README's "Policy"): judged after reach and
 //! permission, against the stored value as stored.
 
 use crate::error::{Error, ErrorKind};

@@ -7,7 +7,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, ErrorKind};
-use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Slot, Text, too_large};
+use crate::request::{BadValue, MAX_PARAMETERS, Param, Request, Slot, Span, too_large};
 
 pub(crate) fn read_object(input: &[u8]) -> Result<Request<'_>, Error> {
     read_object_into(input, Request::default(), 0, input.len())
@@ -128,7 +128,7 @@ fn read_value<'de>(
     match text.as_bytes().first() {
         Some(b'"') => match text.get(1..text.len() - 1) {
             // Valid JSON without a backslash holds its text as it is.
-            Some(inner) if !inner.contains('\\') => Slot::Value(Text::Input(inner)),
+            Some(inner) if !inner.contains('\\') => Slot::Value(Span::Input(inner)),
             // Escapes: unescaped into the request's own buffer, never longer than the input.
             _ => match serde_json::from_str::<String>(text) {
                 Ok(owned) => {
@@ -139,9 +139,9 @@ fn read_value<'de>(
                 Err(_) => Slot::Bad(BadValue::Utf8),
             },
         },
-        Some(b'-' | b'0'..=b'9') if is_integer(text) => Slot::Value(Text::Input(text)),
-        Some(b't') if validation => Slot::Value(Text::Input("1")),
-        Some(b'f') if validation => Slot::Value(Text::Input("0")),
+        Some(b'-' | b'0'..=b'9') if is_integer(text) => Slot::Value(Span::Input(text)),
+        Some(b't') if validation => Slot::Value(Span::Input("1")),
+        Some(b'f') if validation => Slot::Value(Span::Input("0")),
         _ => Slot::Bad(BadValue::Type),
     }
 }

@@ -30,29 +30,36 @@ pub(crate) enum BadValue {
 
 /// Where a value's text is: in the input, or in the request's own buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Text<'a> {
+pub(crate) enum Span<'a> {
     Input(&'a str),
     Own { start: usize, end: usize },
 }
 
-impl<'a> Text<'a> {
+impl<'a> Span<'a> {
     /// Appends `text` to `own` and refers to it there.
-    pub(crate) fn own(own: &mut String, text: &str) -> Text<'a> {
+    pub(crate) fn own(own: &mut String, text: &str) -> Span<'a> {
         let start = own.len();
         own.push_str(text);
-        Text::Own {
+        Span::Own {
             start,
             end: own.len(),
         }
     }
 
+    /// The text, from the input or from the request's own buffer `own`.
+    ///
+    /// # Panics
+    /// If the span is not in `own`: a bug of the request's, which must never read as
+    /// an empty value (that would clear a field).
     pub(crate) fn as_str<'s>(self, own: &'s str) -> &'s str
     where
         'a: 's,
     {
         match self {
-            Text::Input(text) => text,
-            Text::Own { start, end } => own.get(start..end).unwrap_or_default(),
+            Span::Input(text) => text,
+            Span::Own { start, end } => own
+                .get(start..end)
+                .expect("a span of the request's own buffer lies within it"),
         }
     }
 }
@@ -62,7 +69,7 @@ impl<'a> Text<'a> {
 pub(crate) enum Slot<'a> {
     #[default]
     Absent,
-    Value(Text<'a>),
+    Value(Span<'a>),
     Bad(BadValue),
     Duplicate,
 }
@@ -206,7 +213,7 @@ impl<'a> Request<'a> {
                 },
             };
             let value = match piece(pair.value) {
-                Some(raw) if !pair.value_encoded => Slot::Value(Text::Input(raw)),
+                Some(raw) if !pair.value_encoded => Slot::Value(Span::Input(raw)),
                 Some(raw) => request.decoded_value(raw, total),
                 None => Slot::Bad(BadValue::Utf8),
             };
@@ -357,8 +364,8 @@ impl<'a> Request<'a> {
         let mut slots = [Slot::Absent; Param::COUNT];
         for (owned, slot) in slots.iter_mut().zip(self.slots) {
             *owned = match slot {
-                Slot::Value(Text::Input(text)) => Slot::Value(Text::own(&mut self.own, text)),
-                Slot::Value(Text::Own { start, end }) => Slot::Value(Text::Own { start, end }),
+                Slot::Value(Span::Input(text)) => Slot::Value(Span::own(&mut self.own, text)),
+                Slot::Value(Span::Own { start, end }) => Slot::Value(Span::Own { start, end }),
                 Slot::Absent => Slot::Absent,
                 Slot::Bad(bad) => Slot::Bad(bad),
                 Slot::Duplicate => Slot::Duplicate,
@@ -414,8 +421,8 @@ impl<'a> Request<'a> {
     }
 
     /// Keeps a copy of `text` in the request's own buffer.
-    pub(crate) fn own_text(&mut self, text: &str) -> Text<'a> {
-        Text::own(&mut self.own, text)
+    pub(crate) fn own_text(&mut self, text: &str) -> Span<'a> {
+        Span::own(&mut self.own, text)
     }
 
     /// Makes room, once, for `total` bytes of values that cannot be borrowed.
@@ -722,11 +729,11 @@ mod tests {
         let slot = |field: Field| request.slots[Param::Field(field).index()];
         assert_eq!(
             slot(Field::Timezone),
-            Slot::Value(Text::Input("Europe/London"))
+            Slot::Value(Span::Input("Europe/London"))
         );
         assert_eq!(
             slot(Field::Title),
-            Slot::Value(Text::Own { start: 0, end: 3 })
+            Slot::Value(Span::Own { start: 0, end: 3 })
         );
         assert_eq!(request.own, "Dr.");
     }

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::request::Text;
+use crate::request::Span;
 use crate::value::scan::Stops;
 
 /// In a name: the end of the pair, `=`, and what needs decoding.
@@ -79,10 +79,10 @@ pub(crate) fn pairs(input: &[u8]) -> impl Iterator<Item = Pair> + '_ {
 /// and copied whole (a byte-at-a-time decoder cost five times as much on an armored
 /// key), an escaped ASCII byte is pushed as its character, and the escapes of any other
 /// character are gathered and checked as that character.
-pub(crate) fn decode<'a>(raw: &'a str, own: &mut String) -> Option<Text<'a>> {
+pub(crate) fn decode<'a>(raw: &'a str, own: &mut String) -> Option<Span<'a>> {
     let start = own.len();
     if decode_into(raw, own).is_some() {
-        Some(Text::Own {
+        Some(Span::Own {
             start,
             end: own.len(),
         })
@@ -271,7 +271,7 @@ mod tests {
         let got = if raw.contains(['+', '%']) {
             decode(raw, &mut own)
         } else {
-            Some(Text::Input(raw))
+            Some(Span::Input(raw))
         };
         assert_eq!(
             got.map(|text| text.as_str(&own)),

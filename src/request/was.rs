@@ -1,4 +1,4 @@
-//! Preconditions as sent (SPEC §2, an opt-in extension): `was.<field>` in a query string,
+//! Preconditions as sent (the README's "Policy", an opt-in extension): `was.<field>` in a query string,
 //! the members of `"was"` in a JSON object. They are kept apart from the parameters, by
 //! key, and judged by the decision, which knows whether the policy takes them.
 

@@ -1,4 +1,4 @@
-//! "Plain text" (SPEC §3): NFC; no control, format, private-use, unassigned or
+//! "Plain text" (the README's "Fields"): NFC; no control, format, private-use, unassigned or
 //! default-ignorable character, nor any that changes direction, except the joiners and
 //! variation selectors that scripts and emoji need; a bounded number of combining marks
 //! per base character; lengths in Unicode scalar values after NFC.
@@ -87,7 +87,7 @@ pub(crate) fn check_raw_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
 
 /// Refuses control characters (but those `control_ok` allows: line breaks in a
 /// description, white space between list entries) and invisible or direction-changing
-/// ones; a joiner or variation selector passes only where SPEC §3 allows it. Gives the
+/// ones; a joiner or variation selector passes only where the plain-text rules allow it. Gives the
 /// most combining marks in a row, for [`checked`] to bound after the length.
 pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<usize, ErrorKind> {
     if s.is_ascii() {
@@ -468,7 +468,7 @@ mod tests {
         // Between pictographs only: digits, `#`, `*`, `©` have the Emoji property.
         plain("Room 1\u{200D}2", 64, INVISIBLE);
         plain("#\u{200D}*", 64, INVISIBLE);
-        // © and ® are Extended_Pictographic in Unicode's own tables (SPEC §3's aside
+        // © and ® are Extended_Pictographic in Unicode's own tables (the specification's aside
         // counts them with the digits): the table decides.
         plain("©\u{200D}👨", 64, Ok("©\u{200D}👨"));
         // A skin tone or U+FE0F on the first; keycaps keep their selector.

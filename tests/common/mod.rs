@@ -205,3 +205,17 @@ pub fn ready(outcome: Result<Accepted<'_>, Report>) -> Valid<Update<'_>> {
         other => panic!("not ready to carry out: {other:?}"),
     }
 }
+
+/// Asserts acceptance with exactly these changes, `(field, new value as stored)` in field
+/// order, as the audit diff shows them (the password as `********`).
+#[track_caller]
+pub fn assert_changes(outcome: &Result<Accepted<'_>, Report>, expected: &[(&str, &str)]) {
+    match outcome {
+        Ok(accepted) => {
+            let diff = accepted.update().diff();
+            let got: Vec<(&str, &str)> = diff.iter().map(|d| (d.field.as_str(), &*d.new)).collect();
+            assert_eq!(got, expected);
+        }
+        Err(report) => panic!("refused: {}", Envelope::refused(report).to_json()),
+    }
+}

@@ -256,7 +256,7 @@ impl SourceList {
 }
 
 impl SourceList {
-    /// The check at authentication (SPEC §4): whether a stored source list lets a
+    /// The check at authentication (the README's "Who may change what"): whether a stored source list lets a
     /// request from `ip` in. An empty list admits every address. The stored list is read
     /// leniently, as legacy data may be: an entry with host bits set is read as its
     /// network, and an entry that cannot be read at all admits nothing, so that no legacy
