@@ -1,9 +1,9 @@
 //! Instruction counts (callgrind, through gungraun): parse and decide, release build.
-//! Counts do not drift with the machine's load, so they gate: the public key request
-//! and the hostile requests have budgets at their goals (per input byte), and
-//! `cargo bench --bench instructions` fails when a count exceeds one. The full
-//! administrator and the self-service requests have their goals as their budgets (a
-//! budget is never above its goal); the one-field group is the per-field profile.
+//! Counts do not drift with the machine's load, but they do with the compiler, so they
+//! gate at each request's goal plus a drift allowance ([`DRIFT_PERCENT`]): `cargo bench
+//! --bench instructions` prints every goal, allowance and limit, then fails when a
+//! count exceeds its limit. A count above its goal within the allowance passes, and is
+//! work to do; the goals do not move. The one-field group is the per-field profile.
 //!
 //! Needs valgrind and `gungraun-runner` at the exact version of the `gungraun` crate.
 #![expect(
@@ -24,11 +24,53 @@ use gungraun::{Callgrind, EventKind};
 /// input byte (the hardening issue).
 const HOSTILE_PER_BYTE: u64 = 60;
 
-/// A benchmark's budget: callgrind fails the run above `instructions`.
-fn budget(instructions: u64) -> LibraryBenchmarkConfig {
+/// How far a count moves with the compiler alone, in percent of its goal: the largest
+/// move measured at one commit between the recorded compiler and a nightly, rounded up
+/// (benches/README.md).
+const DRIFT_PERCENT: u64 = 3;
+
+/// The limit callgrind enforces for a goal: the goal and its drift allowance.
+fn limit(goal: u64) -> u64 {
+    goal + (goal * DRIFT_PERCENT).div_ceil(100)
+}
+
+/// A benchmark's budget: callgrind fails the run above its goal's limit.
+fn budget(goal: u64) -> LibraryBenchmarkConfig {
     let mut config = LibraryBenchmarkConfig::default();
-    config.tool(Callgrind::default().hard_limits([(EventKind::Ir, instructions)]));
+    config.tool(Callgrind::default().hard_limits([(EventKind::Ir, limit(goal))]));
     config
+}
+
+/// Every gated benchmark's goal, in instructions.
+fn goals() -> Vec<(String, u64)> {
+    let mut goals = vec![
+        ("admin_full".to_owned(), ADMIN_FULL_GOAL),
+        ("self_typical".to_owned(), SELF_TYPICAL_GOAL),
+        (
+            "public_key".to_owned(),
+            PUBLIC_KEY_PER_BYTE * public_key_query().len() as u64,
+        ),
+    ];
+    goals.extend(
+        common::hostile()
+            .into_iter()
+            .filter(|(name, _)| *name != UNBOUNDED)
+            .map(|(name, query)| (name.to_owned(), HOSTILE_PER_BYTE * query.len() as u64)),
+    );
+    goals
+}
+
+/// Printed before the benchmarks run: the compiler, and each goal, allowance and limit,
+/// beside which the counts that follow are read.
+fn print_budgets() {
+    println!("instruction budgets: goal + {DRIFT_PERCENT} % drift allowance = limit");
+    for (name, goal) in goals() {
+        println!(
+            "  {name:<24} {goal:>12} + {:>8} = {:>12}",
+            limit(goal) - goal,
+            limit(goal)
+        );
+    }
 }
 
 /// One of the hostile requests, by name.
@@ -83,8 +125,7 @@ fn measure(f: Box<Fixture>) -> (bool, Box<Fixture>) {
     (black_box(accepted), f)
 }
 
-/// The goal for the full administrator request, in instructions: met, so it is the
-/// budget.
+/// The goal for the full administrator request, in instructions.
 const ADMIN_FULL_GOAL: u64 = 20_000;
 
 #[library_benchmark]
@@ -93,7 +134,7 @@ fn update_admin(f: Box<Fixture>) -> (bool, Box<Fixture>) {
     measure(f)
 }
 
-/// The goal for the self-service request, in instructions: met, so it is the budget.
+/// The goal for the self-service request, in instructions.
 const SELF_TYPICAL_GOAL: u64 = 4_000;
 
 #[library_benchmark]
@@ -120,6 +161,9 @@ fn hostile_budget(name: &str) -> LibraryBenchmarkConfig {
     budget(HOSTILE_PER_BYTE * hostile(name).len() as u64)
 }
 
+/// The one hostile request whose goal is not met, measured and not gated.
+const UNBOUNDED: &str = "description_mark_runs";
+
 #[library_benchmark]
 #[bench::description_combining(args = (&hostile("description_combining")), setup = admin_fixture, config = hostile_budget("description_combining"))]
 #[bench::forename_marks(args = (&hostile("forename_marks")), setup = admin_fixture, config = hostile_budget("forename_marks"))]
@@ -140,7 +184,7 @@ fn update_hostile(f: Box<Fixture>) -> (bool, Box<Fixture>) {
 // check before normalization lets through, costs about 250 instructions a byte in
 // normalization and the character checks (issue 27's open part: over the goal of 60).
 #[library_benchmark]
-#[bench::description_mark_runs(args = (&hostile("description_mark_runs")), setup = admin_fixture)]
+#[bench::description_mark_runs(args = (&hostile(UNBOUNDED)), setup = admin_fixture)]
 fn update_hostile_unbounded(f: Box<Fixture>) -> (bool, Box<Fixture>) {
     measure(f)
 }
@@ -194,4 +238,4 @@ library_benchmark_group!(
     ]
 );
 
-main!(library_benchmark_groups = update);
+main!(setup = print_budgets(); library_benchmark_groups = update);
