@@ -14,7 +14,7 @@ const REQUEST_IP: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::ne
 /// An administrator changes every field but `public_key` (19 fields), `&`-separated so
 /// that `form_urlencoded` reads it the same way.
 pub const ADMIN_FULL: &str = "id=11&username=alice.smith&password=correct%20horse%20battery\
-    &forename=Alice&surname=O%E2%80%99Brien&title=Dr&company=Acme%20Widgets%20Ltd\
+    &forename=Alicia&surname=O%E2%80%99Brien&title=Dr&company=Acme%20Widgets%20Ltd\
     &description=Key%20account%0AUK%20sales&email=Alice@Example.COM,alice.smith@acme.example\
     &telephone=%2B44%20(0)20%207946%200000&mobile=07700%20900123&fax=%2B44%2020%207946%200999\
     &extension=2001&country=fr&language=FR_fr&timezone=europe/paris&date_format=yyyy-mm-dd\
@@ -28,30 +28,12 @@ pub const SELF_TYPICAL: &str =
 pub const REJECTED: &str = "id=11&username=-bad-&forename=R2D2&email=nobody&telephone=12ab\
     &extension=x&country=UK&language=english&timezone=Mars/Base&date_format=DD.MM.YYYY&source=10.0.0.1/8";
 
+#[path = "../../tests/common/fixtures.rs"]
+mod fixtures;
+
+/// Alice, as the tests know her: a plain user of customer 3.
 pub fn stored() -> Person {
-    Person {
-        id: 11,
-        customer: 3,
-        role: 4,
-        username: "alice".into(),
-        forename: "Alicia".into(),
-        surname: "Smith".into(),
-        title: "Ms".into(),
-        company: "Acme".into(),
-        description: "Sales".into(),
-        email: "alice@acme.example".into(),
-        telephone: "+442079460001".into(),
-        mobile: "+447700900001".into(),
-        fax: "+442079460002".into(),
-        extension: "201".into(),
-        country: "GB".into(),
-        language: "en-GB".into(),
-        timezone: "Europe/London".into(),
-        date_format: "DD/MM/YYYY".into(),
-        time_format: "24".into(),
-        source: String::new(),
-        public_key: String::new(),
-    }
+    fixtures::person(11, 3, 4, "alice")
 }
 
 pub fn roles() -> Roles {

@@ -64,6 +64,16 @@ async function signIn(page, username) {
   await page.waitForSelector('#editor:not([hidden])');
 }
 
+/** Opens the person with `id` (named `username`) in the editor. */
+async function edit(page, id, username) {
+  await page.fill('#person-id', String(id));
+  await page.click('#choose button[type="submit"]');
+  await page.waitForFunction(
+    (name) => document.getElementById('whom').textContent.startsWith(name),
+    username,
+  );
+}
+
 test('a plain user edits her own time zone, sees the messages, saves and reloads', async () => {
   const { page, errors, context } = await open();
   await signIn(page, 'alice');
@@ -105,9 +115,7 @@ test('messages come in German when asked', async () => {
 test('an administrator changes another person\'s role from the select', async () => {
   const { page, errors, context } = await open();
   await signIn(page, 'bob.admin');
-  await page.fill('#person-id', '21');
-  await page.click('#choose button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById('whom').textContent.startsWith('carol'));
+  await edit(page, 21, 'carol');
   const offered = await page.$$eval('#field-role option', (options) => options.map((o) => o.value));
   assert.deepEqual(offered, ['3', '4', '5'], 'the roles an administrator may give');
   await page.selectOption('#field-role', '3');
@@ -124,9 +132,7 @@ test('an administrator changes another person\'s role from the select', async ()
 test('what the browser cannot know it leaves to the server, and says so', async () => {
   const { page, errors, context } = await open();
   await signIn(page, 'bob.admin');
-  await page.fill('#person-id', '20');
-  await page.click('#choose button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById('whom').textContent.startsWith('bob.admin'));
+  await edit(page, 20, 'bob.admin');
   // His own source list: the browser does not know the address the server sees.
   await page.fill('#field-source', '192.0.2.0/24');
   assert.equal(
@@ -146,9 +152,7 @@ test('what the browser cannot know it leaves to the server, and says so', async 
 test('a field the server refuses shows the server\'s message on that field', async () => {
   const { page, errors, context } = await open();
   await signIn(page, 'bob.admin');
-  await page.fill('#person-id', '20');
-  await page.click('#choose button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById('whom').textContent.startsWith('bob.admin'));
+  await edit(page, 20, 'bob.admin');
   // The rate plan changes in the database after the page has loaded.
   execFileSync('python3', ['-c', `import sqlite3
 c = sqlite3.connect(${JSON.stringify(database)})
