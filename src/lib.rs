@@ -80,7 +80,7 @@ pub use error::{Error, ErrorCode, ErrorKind, InvalidStatus, Report, Status, Unkn
 pub use field::{Field, FieldSet, UnknownField};
 pub use form::{Choice, Form, FormField, Refusal, form};
 pub use person::Person;
-pub use policy::{Policy, PolicyError, PolicySettings, UnknownParameters};
+pub use policy::{OnUnknownParameter, Policy, PolicyError, PolicySettings};
 pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request, RequestBuilder};
 pub use update::{
     Accepted, Change, DiffEntry, HashPassword, Obligation, Stored, Update, Valid, Write,

@@ -8,7 +8,7 @@ use crate::value::{Language, MAX_EMAILS, MAX_LIST_ENTRIES as MAX_LIST_CEILING, M
 /// What to do with a parameter that `people/update` does not take.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum UnknownParameters {
+pub enum OnUnknownParameter {
     /// Refuse it: `400 unknown_parameter`.
     #[default]
     Reject,
@@ -39,7 +39,7 @@ pub struct PolicySettings {
     /// The most entries the `source` field may hold.
     pub max_source_entries: usize,
     /// What to do with unknown parameters.
-    pub unknown_parameters: UnknownParameters,
+    pub unknown_parameters: OnUnknownParameter,
     /// Whether a client may say what it last read of a field (`was.<field>`), so that
     /// an update made against a value changed since is refused (`changed_since_read`).
     /// Off: a precondition is refused as `unknown_parameter`, whatever
@@ -78,7 +78,7 @@ impl Default for PolicySettings {
             languages: None,
             max_email_addresses: MAX_EMAILS,
             max_source_entries: MAX_SOURCES,
-            unknown_parameters: UnknownParameters::Reject,
+            unknown_parameters: OnUnknownParameter::Reject,
             preconditions: false,
         }
     }
@@ -207,7 +207,7 @@ impl Policy {
         self.settings.max_source_entries
     }
 
-    pub(crate) fn unknown_parameters(&self) -> UnknownParameters {
+    pub(crate) fn unknown_parameters(&self) -> OnUnknownParameter {
         self.settings.unknown_parameters
     }
 

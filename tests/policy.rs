@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Call, admin, alice, assert_changes, assert_refused};
-use enswitch_people::{Field, Policy, PolicyError, PolicySettings, UnknownParameters};
+use enswitch_people::{Field, OnUnknownParameter, Policy, PolicyError, PolicySettings};
 
 #[test]
 fn default_is_the_specification() {
@@ -40,7 +40,7 @@ fn default_is_the_specification() {
     );
     assert!(!settings.require_email);
     assert_eq!(settings.languages, None);
-    assert_eq!(settings.unknown_parameters, UnknownParameters::Reject);
+    assert_eq!(settings.unknown_parameters, OnUnknownParameter::Reject);
     assert!(!settings.preconditions);
     // An empty document is the default too.
     assert_eq!(serde_json::from_str::<Policy>("{}").unwrap(), policy);

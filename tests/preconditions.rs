@@ -4,9 +4,11 @@
 mod common;
 
 use common::{Call, admin, alice, assert_accepted, assert_refused, other_admin};
-use enswitch_people::{English, Envelope, Policy, PolicySettings, Request, UnknownParameters};
+use enswitch_people::{
+    English, Envelope, OnUnknownParameter, Person, Policy, PolicySettings, Request,
+};
 
-fn policy(preconditions: bool, unknown_parameters: UnknownParameters) -> Policy {
+fn policy(preconditions: bool, unknown_parameters: OnUnknownParameter) -> Policy {
     Policy::try_from(PolicySettings {
         preconditions,
         unknown_parameters,
@@ -15,13 +17,18 @@ fn policy(preconditions: bool, unknown_parameters: UnknownParameters) -> Policy 
     .unwrap()
 }
 
+/// A call with preconditions on.
+fn with_preconditions<'a>(actor: &'a Person, target: &'a Person) -> Call<'a> {
+    let mut call = Call::new(actor, target);
+    call.policy = policy(true, OnUnknownParameter::Reject);
+    call
+}
+
 /// An administrator's call on alice (title `Ms`, role 4) with preconditions on.
 #[track_caller]
 fn on(query: &str, expected: &[(&str, &str, &str)]) {
     let (actor, target) = (admin(), alice());
-    let mut call = Call::new(&actor, &target);
-    call.policy = policy(true, UnknownParameters::Reject);
-    let outcome = call.run(query);
+    let outcome = with_preconditions(&actor, &target).run(query);
     if expected.is_empty() {
         assert_accepted(&outcome);
     } else {
@@ -65,28 +72,21 @@ fn what_protects_nothing_is_no_conflict() {
 
 #[test]
 fn reach_and_permission_come_first() {
-    let mut call_policy = policy(true, UnknownParameters::Reject);
     // Alice on her own username: 402, and nothing of the stored value.
     let me = alice();
-    let mut call = Call::new(&me, &me);
-    call.policy = call_policy.clone();
     assert_refused(
-        &call.run("id=11;username=al;was.username=x"),
+        &with_preconditions(&me, &me).run("id=11;username=al;was.username=x"),
         &[("402", "username", "not_self_service")],
     );
     // Out of reach: the lone 404.
     let (outsider, target) = (other_admin(), alice());
-    let mut call = Call::new(&outsider, &target);
-    call.policy = call_policy.clone();
     assert_refused(
-        &call.run("id=11;title=Dr;was.title=Prof"),
+        &with_preconditions(&outsider, &target).run("id=11;title=Dr;was.title=Prof"),
         &[("404", "id", "person_not_found")],
     );
     // Forbidden by the plan: 403.
-    let (actor, target) = (admin(), alice());
-    let mut call = Call::new(&actor, &target);
-    call_policy = policy(true, UnknownParameters::Reject);
-    call.policy = call_policy;
+    let actor = admin();
+    let mut call = with_preconditions(&actor, &target);
     call.plan_forbids = [enswitch_people::Field::Title].into();
     assert_refused(
         &call.run("id=11;title=Dr;was.title=Prof"),
@@ -123,7 +123,7 @@ fn preconditions_that_cannot_protect_anything_are_refused() {
 #[test]
 fn off_a_precondition_is_unknown_whatever_the_policy_says_of_unknowns() {
     let (actor, target) = (admin(), alice());
-    for unknown in [UnknownParameters::Reject, UnknownParameters::Ignore] {
+    for unknown in [OnUnknownParameter::Reject, OnUnknownParameter::Ignore] {
         let mut call = Call::new(&actor, &target);
         call.policy = policy(false, unknown);
         assert_refused(
@@ -142,9 +142,9 @@ fn off_a_precondition_is_unknown_whatever_the_policy_says_of_unknowns() {
 #[test]
 fn the_refusal_gives_the_value_stored_now() {
     let (actor, target) = (admin(), alice());
-    let mut call = Call::new(&actor, &target);
-    call.policy = policy(true, UnknownParameters::Reject);
-    let report = call.run("id=11;title=Dr;was.title=Prof").unwrap_err();
+    let report = with_preconditions(&actor, &target)
+        .run("id=11;title=Dr;was.title=Prof")
+        .unwrap_err();
     let json = Envelope::refused_detailed(&report, &English).to_json();
     assert!(
         json.contains(r#""error":{"code":"changed_since_read","params":{"stored":"Ms"}}"#),

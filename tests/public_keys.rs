@@ -203,46 +203,55 @@ fn a_compressed_packet_is_never_opened() {
     }
 }
 
+/// Each crafted block `names` names is refused with `code`.
+#[track_caller]
+fn crafted_refused(names: &[&str], code: &str) {
+    for name in names {
+        refused(&crafted(name), code);
+    }
+}
+
 #[test]
 fn literal_and_encrypted_data_are_not_a_public_key() {
-    for name in [
+    let names = [
         "literal-data",
         "encrypted-sed",
         "encrypted-seipd",
         "encrypted-aead",
-    ] {
-        refused(&crafted(name), "not_public_key");
-    }
+    ];
+    crafted_refused(&names, "not_public_key");
 }
 
 #[test]
 fn a_secret_keys_body_in_a_public_packet_is_padded() {
-    refused(&crafted("secret-body-as-public"), "not_public_key");
-    refused(&crafted("secret-body-as-subkey"), "not_public_key");
+    crafted_refused(
+        &["secret-body-as-public", "secret-body-as-subkey"],
+        "not_public_key",
+    );
 }
 
 #[test]
 fn junk_key_bodies_are_not_a_public_key() {
-    for name in [
+    let names = [
         "junk-version-alone",
         "junk-version-zeros",
         "junk-version-zeros-uid",
-    ] {
-        refused(&crafted(name), "not_public_key");
-    }
+    ];
+    crafted_refused(&names, "not_public_key");
 }
 
 #[test]
 fn a_keyring_is_not_one_key() {
-    refused(&crafted("duplicate-primary"), "not_public_key");
-    refused(&crafted("keyring-three"), "not_public_key");
-    refused(&crafted("keyring-three-armored"), "invalid_armor");
+    crafted_refused(&["duplicate-primary", "keyring-three"], "not_public_key");
+    crafted_refused(&["keyring-three-armored"], "invalid_armor");
 }
 
 #[test]
 fn a_private_block_after_a_public_one_and_pgp2s_are_private() {
-    refused(&crafted("secret-block-after-public"), "private_key_block");
-    refused(&crafted("secret-block-pgp2"), "private_key_block");
+    crafted_refused(
+        &["secret-block-after-public", "secret-block-pgp2"],
+        "private_key_block",
+    );
 }
 
 #[test]

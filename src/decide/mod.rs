@@ -8,7 +8,7 @@ use crate::authz::{Caller, Context, RequestAddress, Uniqueness};
 use crate::error::{Error, ErrorCode, ErrorKind, Report};
 use crate::field::Field;
 use crate::person::Person;
-use crate::policy::{Policy, UnknownParameters};
+use crate::policy::{OnUnknownParameter, Policy};
 use crate::request::Request;
 use crate::update::{Accepted, Change, Changes, CheckValue, Update, Valid, changes_for};
 use crate::value::{FieldValue, MAX_EMAILS, MAX_LIST_ENTRIES, MAX_SOURCES, Rules, list_entries};
@@ -112,7 +112,7 @@ struct Decision<'p, 'c> {
 impl Decision<'_, '_> {
     /// Problems with the request's own parameters: parsing, and `id`.
     fn check_request(&mut self, request: &Request<'_>) {
-        let ignore_unknown = self.policy.unknown_parameters() == UnknownParameters::Ignore;
+        let ignore_unknown = self.policy.unknown_parameters() == OnUnknownParameter::Ignore;
         if request.has_problems() {
             self.errors.extend(
                 request

@@ -9,9 +9,9 @@
 use std::net::IpAddr;
 
 use enswitch_people::{
-    Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, Person, Policy,
-    PolicySettings, Privilege, Report, Request, RequestAddress, Roles, Uniqueness,
-    UnknownParameters, decide, form,
+    Accepted, Actor, Change, Context, CustomerChain, Envelope, Field, OnUnknownParameter, Person,
+    Policy, PolicySettings, Privilege, Report, Request, RequestAddress, Roles, Uniqueness, decide,
+    form,
 };
 
 /// Role ids 1–5 are the five levels, lowest first; 9 is missing from the catalogue.
@@ -101,7 +101,7 @@ pub fn policies() -> Vec<Policy> {
         strict(PolicySettings {
             self_service: [Field::Password].into(),
             require_email: true,
-            unknown_parameters: UnknownParameters::Ignore,
+            unknown_parameters: OnUnknownParameter::Ignore,
             ..PolicySettings::default()
         }),
         strict(PolicySettings {

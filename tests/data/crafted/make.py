@@ -47,15 +47,18 @@ def armor(data, kind="PUBLIC KEY BLOCK", headers=(), checksum=True):
     return "\n".join(lines) + "\n"
 
 
-def new_packet(tag, body):
-    n = len(body)
+def length_octets(n, two_octet_limit):
+    """A new-format length (RFC 9580 §4.2.1): one octet, two below `two_octet_limit`
+    (8384 for a packet, whose 224-254 are partial lengths; 16320 for a subpacket), five."""
     if n < 192:
-        length = bytes([n])
-    elif n < 8384:
-        length = bytes([((n - 192) >> 8) + 192, (n - 192) & 0xFF])
-    else:
-        length = b"\xff" + n.to_bytes(4, "big")
-    return bytes([0xC0 | tag]) + length + body
+        return bytes([n])
+    if n < two_octet_limit:
+        return bytes([((n - 192) >> 8) + 192, (n - 192) & 0xFF])
+    return b"\xff" + n.to_bytes(4, "big")
+
+
+def new_packet(tag, body):
+    return bytes([0xC0 | tag]) + length_octets(len(body), 8384) + body
 
 
 def old_packet(tag, body):
@@ -126,14 +129,7 @@ IMAGE_HEADER = b"\x10\x00\x01\x01" + bytes(12)
 
 
 def subpacket(kind, data):
-    n = len(data) + 1
-    if n < 192:
-        length = bytes([n])
-    elif n < 16320:
-        length = bytes([((n - 192) >> 8) + 192, (n - 192) & 0xFF])
-    else:
-        length = b"\xff" + n.to_bytes(4, "big")
-    return length + bytes([kind]) + data
+    return length_octets(len(data) + 1, 16320) + bytes([kind]) + data
 
 
 def with_unhashed(signature, area):
