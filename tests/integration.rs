@@ -110,6 +110,41 @@ fn the_form_for_a_plain_user_on_their_own_record() {
 }
 
 #[test]
+fn the_form_offers_the_closed_sets_and_only_those() {
+    let roles = roles();
+    let target = alice();
+    let ids = chain(target.customer);
+    let caller = actor(&admin()).caller("", RequestAddress::Unknown).unwrap();
+    let ctx = Context::new(
+        &roles,
+        CustomerChain::new(&target, &ids),
+        Uniqueness::Free,
+        FieldSet::EMPTY,
+    );
+    let policy: Policy = serde_json::from_str(r#"{"languages":["en-GB","fr"]}"#).unwrap();
+    let description = form(&target, &caller, &ctx, &policy).unwrap();
+    let choices = |field: Field| -> Option<Vec<String>> {
+        let entry = &description.fields[field as usize];
+        let values = entry.choices.as_ref()?.iter().map(|c| c.value.clone());
+        Some(values.collect())
+    };
+    let owned = |values: &[&str]| Some(values.iter().map(|v| (*v).to_owned()).collect());
+    assert_eq!(
+        choices(Field::DateFormat),
+        owned(&["DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD"])
+    );
+    assert_eq!(choices(Field::TimeFormat), owned(&["12", "24"]));
+    assert_eq!(choices(Field::Language), owned(&["en-GB", "fr"]));
+    for field in Field::ALL {
+        let closed = matches!(
+            field,
+            Field::DateFormat | Field::TimeFormat | Field::Language | Field::Role
+        );
+        assert_eq!(choices(field).is_some(), closed, "{field}");
+    }
+}
+
+#[test]
 fn the_form_for_an_administrator_offers_the_roles_they_may_give() {
     let roles = roles();
     let target = alice();

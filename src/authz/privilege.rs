@@ -126,6 +126,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_level_is_shown_as_its_name_and_read_back() {
+        for (level, name) in [
+            (Privilege::None, "none"),
+            (Privilege::User, "user"),
+            (Privilege::Administrator, "administrator"),
+            (Privilege::Wholesale, "wholesale"),
+            (Privilege::System, "system"),
+        ] {
+            assert_eq!(level.to_string(), name);
+            assert_eq!(name.parse::<Privilege>(), Ok(level));
+        }
+    }
+
+    #[test]
     fn level_is_the_highest_listed() {
         for (privileges, expected) in [
             (
