@@ -562,7 +562,34 @@ impl<'p> Accepted<'p> {
 
 #[cfg(test)]
 mod tests {
-    use super::{INLINE_CHANGES, changes_for};
+    use super::{Change, INLINE_CHANGES, changes_for};
+    use crate::field::Field;
+    use crate::person::Person;
+    use crate::policy::Policy;
+
+    /// Whether the change that `value` makes to `field` would leave `person` as it is.
+    #[track_caller]
+    fn no_op(field: Field, value: &str, person: &Person) -> bool {
+        let rules = crate::decide::rules(&Policy::default());
+        Change::parse(field, value, &rules)
+            .unwrap()
+            .is_no_op(person)
+    }
+
+    #[test]
+    fn a_change_is_a_no_op_only_when_it_leaves_the_stored_value() {
+        let person = Person {
+            role: 3,
+            title: "Dr".into(),
+            ..Person::default()
+        };
+        assert!(no_op(Field::Title, "Dr", &person));
+        assert!(!no_op(Field::Title, "Ms", &person));
+        // The role compares ids; a password is never stored, so always a change.
+        assert!(no_op(Field::Role, "3", &person));
+        assert!(!no_op(Field::Role, "4", &person));
+        assert!(!no_op(Field::Password, "correct horse battery", &person));
+    }
 
     /// Room for every change asked for, inline up to the inline room and in one
     /// allocation past it.

@@ -6,7 +6,9 @@ mod common;
 use common::{
     Call, RequestAddress, Uniqueness, admin, alice, assert_refused, owner, person, ready,
 };
-use enswitch_people::{Accepted, Envelope, ErrorCode, Field, Obligation, Person, Report, Status};
+use enswitch_people::{
+    Accepted, Envelope, ErrorCode, Field, HashPassword, Obligation, Person, Report, Status,
+};
 
 fn envelope(outcome: &Result<Accepted<'_>, Report>) -> String {
     Envelope::of(outcome).to_json()
@@ -82,6 +84,7 @@ fn validation_only_changes_nothing() {
         .map(|d| (d.field, d.new.to_string()))
         .collect();
     assert_eq!(diff, [(Field::Title, "Dr".to_owned())]);
+    assert_eq!(update.len(), 1);
     // Errors are still reported with validation=1.
     assert_refused(
         &Call::new(&actor, &target).run("id=11;title=a%09b;validation=1"),
@@ -276,11 +279,15 @@ fn verify_only_new_addresses_and_read_the_password_only_there() {
     let update = ready(Ok(outcome));
     let obligations = update.obligations();
     assert!(obligations.contains(&Obligation::VerifyEmail(vec!["new@x.org"])));
-    let password = obligations.iter().find_map(|o| match o {
-        Obligation::HashPassword(hash) => Some(hash.password()),
+    let hash = obligations.iter().find_map(|o| match o {
+        Obligation::HashPassword(hash) => Some(hash),
         _ => None,
     });
-    assert_eq!(password, Some("swordfish99"));
+    assert_eq!(hash.map(HashPassword::password), Some("swordfish99"));
+    // Shown nowhere else, Debug included.
+    assert_eq!(format!("{:?}", hash.unwrap()), "HashPassword(********)");
+    // Two fields change: the list and the password.
+    assert_eq!(update.len(), 2);
 }
 
 #[test]
