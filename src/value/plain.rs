@@ -548,6 +548,17 @@ mod tests {
             Err(ErrorKind::TooLong { max: 64 })
         );
         assert_eq!(check_raw_length(&"e\u{301}".repeat(128), 64), Ok(()));
+        // At the byte bound exactly: 4 × 2 characters of 4 bytes each may compose to 2.
+        assert_eq!(check_raw_length(&"𝒜".repeat(8), 2), Ok(()));
+        assert_eq!(
+            check_raw_length(&"𝒜".repeat(9), 2),
+            Err(ErrorKind::TooLong { max: 2 })
+        );
+        assert_eq!(check_raw_length(&"a".repeat(8), 2), Ok(()));
+        assert_eq!(
+            check_raw_length(&"a".repeat(9), 2),
+            Err(ErrorKind::TooLong { max: 2 })
+        );
     }
 
     #[test]
