@@ -9,8 +9,9 @@ use crate::value::SourceList;
 /// Who is making the request: their id, their customer and their role's level.
 ///
 /// An actor can do nothing with a stored person until [`Actor::caller`] has checked that
-/// their role may call `people/update` at all (rule 1 of the README's "Who may change what"), so the answer to an
-/// account below `user` never depends on whether a person exists.
+/// their role may call `people/update` at all (rule 1 of the README's "Who may change
+/// what"), so the answer to an account below `user` never depends on whether a person
+/// exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
     id: u64,

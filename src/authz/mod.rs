@@ -1,6 +1,6 @@
-//! Who may change what (the README's rules 1–7): privilege levels and the role catalogue, the actor
-//! and the caller they become, the facts a caller states, the context with its customer
-//! chain made for one person, reach and the rules of rules 3–6.
+//! Who may change what (the README's rules 1–7): privilege levels and the role
+//! catalogue, the actor and the caller they become, the facts a caller states, the
+//! context with its customer chain made for one person, reach and rules 3–6.
 
 mod actor;
 mod context;

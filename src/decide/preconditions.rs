@@ -1,5 +1,5 @@
-//! The preconditions a client sent (`was.<field>`, the README's "Policy"): judged after reach and
-//! permission, against the stored value as stored.
+//! The preconditions a client sent (`was.<field>`, the README's "Policy"): judged after
+//! reach and permission, against the stored value as stored.
 
 use crate::error::{Error, ErrorKind};
 use crate::field::Field;

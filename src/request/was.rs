@@ -1,6 +1,7 @@
-//! Preconditions as sent (the README's "Policy", an opt-in extension): `was.<field>` in a query string,
-//! the members of `"was"` in a JSON object. They are kept apart from the parameters, by
-//! key, and judged by the decision, which knows whether the policy takes them.
+//! Preconditions as sent (the README's "Policy", an opt-in extension): `was.<field>` in a
+//! query string, the members of `"was"` in a JSON object. They are kept apart from the
+//! parameters, by key, and judged by the decision, which knows whether the policy takes
+//! them.
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;

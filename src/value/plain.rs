@@ -1,7 +1,7 @@
-//! "Plain text" (the README's "Fields"): NFC; no control, format, private-use, unassigned or
-//! default-ignorable character, nor any that changes direction, except the joiners and
-//! variation selectors that scripts and emoji need; a bounded number of combining marks
-//! per base character; lengths in Unicode scalar values after NFC.
+//! "Plain text" (the README's "Fields"): NFC; no control, format, private-use,
+//! unassigned or default-ignorable character, nor any that changes direction, except the
+//! joiners and variation selectors that scripts and emoji need; a bounded number of
+//! combining marks per base character; lengths in Unicode scalar values after NFC.
 //!
 //! Every property comes from `icu_properties`, which carries Unicode's own tables (the
 //! README names the Unicode version), never from a hand-written list.
@@ -87,8 +87,9 @@ pub(crate) fn check_raw_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
 
 /// Refuses control characters (but those `control_ok` allows: line breaks in a
 /// description, white space between list entries) and invisible or direction-changing
-/// ones; a joiner or variation selector passes only where the plain-text rules allow it. Gives the
-/// most combining marks in a row, for [`checked`] to bound after the length.
+/// ones; a joiner or variation selector passes only where the plain-text rules allow
+/// it. Gives the most combining marks in a row, for [`checked`] to bound after the
+/// length.
 pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<usize, ErrorKind> {
     if s.is_ascii() {
         // ASCII holds no format or unassigned character, and no mark.

@@ -1,8 +1,8 @@
 //! The bodies of the packets a transferable public key holds, each read to its exact end
-//! by its version's layout (RFC 9580 §5.2, §5.5, §5.12; `LibrePGP` for v5): public keys and
-//! subkeys with the public fields of every algorithm, signatures with their subpacket
-//! areas and signature fields, user attributes' subpackets. Signatures are read, not
-//! verified.
+//! by its version's layout (RFC 9580 §5.2, §5.5, §5.12; `LibrePGP` for v5): public keys
+//! and subkeys with the public fields of every algorithm, signatures with their
+//! subpacket areas and signature fields, user attributes' subpackets. Signatures are
+//! read, not verified.
 
 use super::packet::{PacketError, variable_length};
 

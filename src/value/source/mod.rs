@@ -256,8 +256,8 @@ impl SourceList {
 }
 
 impl SourceList {
-    /// The check at authentication (the README's "Who may change what"): whether a stored source list lets a
-    /// request from `ip` in. An empty list admits every address. The stored list is read
+    /// The check at authentication (the README's "Who may change what"): whether a
+    /// stored source list lets a request from `ip` in. An empty list admits every address. The stored list is read
     /// leniently, as legacy data may be: an entry with host bits set is read as its
     /// network, and an entry that cannot be read at all admits nothing, so that no legacy
     /// value lets anyone in. An IPv4-mapped address is the IPv4 address it maps.
