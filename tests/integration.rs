@@ -115,14 +115,8 @@ fn the_form_offers_the_closed_sets_and_only_those() {
     let target = alice();
     let ids = chain(target.customer);
     let caller = actor(&admin()).caller("", RequestAddress::Unknown).unwrap();
-    let ctx = Context::new(
-        &roles,
-        CustomerChain::new(&target, &ids),
-        Uniqueness::Free,
-        FieldSet::EMPTY,
-    );
     let policy: Policy = serde_json::from_str(r#"{"languages":["en-GB","fr"]}"#).unwrap();
-    let description = form(&target, &caller, &ctx, &policy).unwrap();
+    let description = form(&target, &caller, &context(&roles, &target, &ids), &policy).unwrap();
     let choices = |field: Field| -> Option<Vec<String>> {
         let entry = &description.fields[field as usize];
         let values = entry.choices.as_ref()?.iter().map(|c| c.value.clone());
@@ -311,24 +305,17 @@ fn the_password_is_not_among_the_writes() {
 
 #[test]
 fn a_taken_username_is_collected_with_the_other_errors() {
-    let roles = roles();
-    let target = alice();
-    let ids = chain(target.customer);
-    let caller = actor(&admin()).caller("", RequestAddress::Unknown).unwrap();
-    let ctx = Context::new(
-        &roles,
-        CustomerChain::new(&target, &ids),
-        Uniqueness::Taken,
-        FieldSet::EMPTY,
-    );
+    let (me, target) = (admin(), alice());
+    let call = Call {
+        username: Uniqueness::Taken,
+        ..Call::new(&me, &target)
+    };
     for query in [
         "id=11;username=bob;timezone=x",
         "id=11;username=bob;timezone=x;validation=1",
     ] {
-        let request = Request::from_query(query).unwrap();
-        let outcome = enswitch_people::decide(&target, &caller, &request, &ctx, &Policy::default());
         assert_refused(
-            &outcome,
+            &call.run(query),
             &[
                 ("400", "timezone", "unknown_time_zone"),
                 ("400", "username", "username_taken"),
@@ -336,9 +323,7 @@ fn a_taken_username_is_collected_with_the_other_errors() {
         );
     }
     // Sending the stored username back is no change, taken or not.
-    let request = Request::from_query("id=11;username=alice").unwrap();
-    let outcome = enswitch_people::decide(&target, &caller, &request, &ctx, &Policy::default());
-    common::assert_changes(&outcome, &[]);
+    common::assert_changes(&call.run("id=11;username=alice"), &[]);
 }
 
 #[test]
