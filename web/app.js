@@ -175,6 +175,10 @@ async function save(event) {
     say('Nothing to save.');
     return;
   }
+  // Over a session, the server asks for the current password with a new email or password.
+  const current = document.getElementById('auth-password');
+  if (current.value !== '') body.append('auth_password', current.value);
+  current.value = '';
   const answer = await api('/api/json/people/update/', body.toString());
   const first = answer.responses[0];
   if (first.code === '204') {
@@ -220,7 +224,9 @@ document.getElementById('choose').addEventListener('submit', (event) => {
   load(document.getElementById('person-id').value);
 });
 document.getElementById('profile').addEventListener('submit', save);
-document.getElementById('sign-out').addEventListener('click', () => {
+document.getElementById('sign-out').addEventListener('click', async () => {
+  // Ended on the server too, so that a copied token is worth nothing afterwards.
+  await fetch('/api/session/', { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } });
   sessionStorage.clear();
   location.reload();
 });

@@ -1,18 +1,20 @@
 //! Authentication: argon2id password hashes, a dummy hash so that an unknown username
-//! costs what a wrong password costs, throttling of repeated failures, a cap on the
-//! verifications running at once, and session tokens stored only as their hash.
+//! costs what a wrong password costs, a bounded queue for the verifications running at
+//! once, and session tokens stored only as their hash. (Throttling: `throttle.rs`.)
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, PoisonError};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sha2::{Digest, Sha256};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::throttle::Origin;
 
 /// The argon2id cost: memory in KiB, iterations and lanes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cost {
     /// Memory, in KiB.
     pub memory_kib: u32,
@@ -31,135 +33,271 @@ impl Cost {
     };
 }
 
-/// Hashes and verifies passwords at one cost.
+impl Cost {
+    /// The cost a PHC string was hashed at; `None` when it is no argon2 hash.
+    #[must_use]
+    pub fn of(hash: &str) -> Option<Cost> {
+        let parsed = PasswordHash::new(hash).ok()?;
+        let params = Params::try_from(&parsed).ok()?;
+        Some(Cost {
+            memory_kib: params.m_cost(),
+            iterations: params.t_cost(),
+            lanes: params.p_cost(),
+        })
+    }
+
+    fn argon2(self) -> Option<Argon2<'static>> {
+        let params = Params::new(self.memory_kib, self.iterations, self.lanes, None).ok()?;
+        Some(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// What one verification did: whether the password matched, and the cost it was
+/// verified at (the stored hash's own, or the dummy's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verification {
+    /// The password matched a stored hash.
+    pub matches: bool,
+    /// The cost the work was done at.
+    pub cost: Cost,
+}
+
+/// Hashes at the configured cost; verifies each stored hash at its own cost, and an
+/// unknown username against a dummy at the cost most stored hashes have, so that an
+/// unknown username costs what a known one does even while old hashes remain.
+///
+/// The server knows the stored costs by reading every stored hash's parameters when it
+/// starts, and counts each hash it writes afterwards (a rehash at sign-in, a password
+/// change), so the dummy follows the stored hashes as they move to the configured cost.
 pub struct Hasher {
+    configured: Cost,
     argon2: Argon2<'static>,
-    /// Verified against when the username is unknown, so that it costs the same.
-    dummy: String,
+    /// How many stored hashes have each cost.
+    stored: Mutex<HashMap<Cost, usize>>,
+    /// One dummy per cost it was needed at, made once.
+    dummies: Mutex<HashMap<Cost, String>>,
 }
 
 impl std::fmt::Debug for Hasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The cost, not the dummy hash.
+        // The costs, not the dummies.
         f.debug_struct("Hasher")
-            .field("params", self.argon2.params())
+            .field("configured", &self.configured)
             .finish_non_exhaustive()
     }
 }
 
 impl Hasher {
-    /// A hasher at `cost`.
+    /// A hasher at `cost`, given the hashes stored so far.
     ///
     /// # Panics
     /// When argon2 refuses the cost (checked when the server starts).
     #[must_use]
-    pub fn new(cost: Cost) -> Hasher {
-        let params = Params::new(cost.memory_kib, cost.iterations, cost.lanes, None)
-            .expect("argon2 accepts the configured cost");
-        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let mut hasher = Hasher {
-            argon2,
-            dummy: String::new(),
+    pub fn new<'h>(cost: Cost, stored: impl IntoIterator<Item = &'h str>) -> Hasher {
+        let mut counts = HashMap::new();
+        for cost in stored.into_iter().filter_map(Cost::of) {
+            *counts.entry(cost).or_insert(0) += 1;
+        }
+        let hasher = Hasher {
+            configured: cost,
+            argon2: cost.argon2().expect("argon2 accepts the configured cost"),
+            stored: Mutex::new(counts),
+            dummies: Mutex::new(HashMap::new()),
         };
-        hasher.dummy = hasher.hash("a password nobody has");
+        // Made now, so that the first unknown username costs no more than the next.
+        let _ = hasher.dummy();
         hasher
     }
 
-    /// The PHC string of `password` with a fresh salt. The password is already NFKC
-    /// (the crate's `hash_password` obligation gives it so).
+    /// The cost new hashes are made at.
+    #[must_use]
+    pub fn configured(&self) -> Cost {
+        self.configured
+    }
+
+    /// The cost most stored hashes have (the configured one among equals, or when none
+    /// is stored): what an unknown username is verified at.
+    #[must_use]
+    pub fn dummy_cost(&self) -> Cost {
+        let stored = self.stored.lock().unwrap_or_else(PoisonError::into_inner);
+        stored
+            .iter()
+            .filter(|&(_, &count)| count > 0)
+            // Deterministic among equal counts: the configured cost, then the dearer.
+            .max_by_key(|&(&cost, &count)| {
+                let Cost {
+                    memory_kib,
+                    iterations,
+                    lanes,
+                } = cost;
+                (
+                    count,
+                    cost == self.configured,
+                    memory_kib,
+                    iterations,
+                    lanes,
+                )
+            })
+            .map_or(self.configured, |(&cost, _)| cost)
+    }
+
+    fn dummy(&self) -> (String, Cost) {
+        let cost = self.dummy_cost();
+        let mut dummies = self.dummies.lock().unwrap_or_else(PoisonError::into_inner);
+        let dummy = dummies.entry(cost).or_insert_with(|| {
+            let argon2 = cost.argon2().unwrap_or_else(|| self.argon2.clone());
+            hash_with(&argon2, "a password nobody has")
+        });
+        (dummy.clone(), cost)
+    }
+
+    /// Notes that a stored hash at `old` (none: a new person) was replaced by one at
+    /// the configured cost.
+    pub fn replaced(&self, old: Option<Cost>) {
+        let mut stored = self.stored.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = old.and_then(|old| stored.get_mut(&old)) {
+            *count = count.saturating_sub(1);
+        }
+        *stored.entry(self.configured).or_insert(0) += 1;
+    }
+
+    /// The PHC string of `password` at the configured cost with a fresh salt. The
+    /// password is already NFKC (the crate's `hash_password` obligation gives it so).
     ///
     /// # Panics
     /// When the operating system has no randomness to give.
     #[must_use]
     pub fn hash(&self, password: &str) -> String {
-        let mut bytes = [0u8; 16];
-        getrandom::getrandom(&mut bytes).expect("the OS gives random bytes");
-        let salt = SaltString::encode_b64(&bytes).expect("16 bytes make a salt");
-        self.argon2
-            .hash_password(password.as_bytes(), &salt)
-            .expect("hashing with a fresh salt succeeds")
-            .to_string()
+        hash_with(&self.argon2, password)
     }
 
-    /// Whether `password` matches `hash`; with no hash (an unknown username), the dummy
-    /// is verified instead and the answer is `false`.
+    /// Whether `password` matches `hash`, verified at the hash's own cost; with no hash
+    /// (an unknown username), the dummy is verified instead and it never matches.
     #[must_use]
-    pub fn verify(&self, password: &str, hash: Option<&str>) -> bool {
-        let known = hash.is_some();
-        let stored = hash.unwrap_or(&self.dummy);
-        let Ok(parsed) = PasswordHash::new(stored) else {
-            return false;
+    pub fn verify(&self, password: &str, hash: Option<&str>) -> Verification {
+        let (stored, cost) = match hash.and_then(|h| Some((h.to_owned(), Cost::of(h)?))) {
+            Some(found) => found,
+            None => self.dummy(),
         };
-        let matches = self
-            .argon2
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
-        known && matches
-    }
-}
-
-/// How many failures a username or an address may have before it must wait.
-const FREE_FAILURES: u32 = 5;
-/// The longest wait.
-const MAX_WAIT: Duration = Duration::from_mins(15);
-/// The most usernames and addresses remembered; past it, the oldest waits are dropped.
-const MAX_REMEMBERED: usize = 100_000;
-
-/// Remembers failed sign-ins by username and by address; after a few, each failure
-/// doubles the wait before the next try is even checked.
-#[derive(Debug, Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl Throttle {
-    fn keys(username: &str, ip: IpAddr) -> [String; 2] {
-        [
-            format!("user:{}", username.to_lowercase()),
-            format!("ip:{}", ip.to_canonical()),
-        ]
-    }
-
-    /// Whether a sign-in for `username` from `ip` must wait.
-    pub fn must_wait(&self, username: &str, ip: IpAddr) -> bool {
-        let failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Instant::now();
-        Throttle::keys(username, ip)
-            .iter()
-            .any(|key| failures.get(key).is_some_and(|&(_, until)| until > now))
-    }
-
-    /// Notes a failure.
-    pub fn failed(&self, username: &str, ip: IpAddr) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Instant::now();
-        if failures.len() >= MAX_REMEMBERED {
-            failures.retain(|_, &mut (_, until)| until > now);
+        let matches = PasswordHash::new(&stored).is_ok_and(|parsed| {
+            self.argon2
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        });
+        Verification {
+            matches: matches && hash.is_some(),
+            cost,
         }
-        for key in Throttle::keys(username, ip) {
-            let entry = failures.entry(key).or_insert((0, now));
-            entry.0 = entry.0.saturating_add(1);
-            if entry.0 > FREE_FAILURES {
-                let doublings = (entry.0 - FREE_FAILURES).min(16);
-                let wait = Duration::from_secs(1 << doublings).min(MAX_WAIT);
-                entry.1 = now + wait;
+    }
+}
+
+fn hash_with(argon2: &Argon2<'_>, password: &str) -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).expect("the OS gives random bytes");
+    let salt = SaltString::encode_b64(&bytes).expect("16 bytes make a salt");
+    argon2
+        .hash_password(password.as_bytes(), &salt)
+        .expect("hashing with a fresh salt succeeds")
+        .to_string()
+}
+
+/// How many sign-ins may wait for or hold an argon2 slot, in all and from one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Queue {
+    /// Verifications running at once (each takes its memory cost).
+    pub running: usize,
+    /// Verifications waiting or running, in all.
+    pub waiting: usize,
+    /// Verifications waiting or running from one address (an IPv6 /64).
+    pub per_address: usize,
+}
+
+impl Queue {
+    /// Two at once (OWASP's cost takes 19 MiB each), 32 in all, 4 from one address.
+    pub const DEFAULT: Queue = Queue {
+        running: 2,
+        waiting: 32,
+        per_address: 4,
+    };
+}
+
+/// The argon2 slots and the bounded queue before them.
+#[derive(Debug)]
+pub struct Slots {
+    queue: Queue,
+    running: Semaphore,
+    waiting: Mutex<HashMap<Origin, usize>>,
+}
+
+/// A place in the queue; leaving it (dropping this) frees it.
+#[derive(Debug)]
+pub struct Place<'s> {
+    slots: &'s Slots,
+    origin: Origin,
+}
+
+/// The queue is full, in all or for one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
+impl Slots {
+    /// Slots and a queue of these bounds.
+    #[must_use]
+    pub fn new(queue: Queue) -> Slots {
+        Slots {
+            queue,
+            running: Semaphore::new(queue.running),
+            waiting: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A place in the queue for a sign-in from `ip`, at once or not at all.
+    ///
+    /// # Errors
+    /// The queue is full, in all or for `ip`'s address.
+    pub fn enter(&self, ip: IpAddr) -> Result<Place<'_>, Full> {
+        let origin = Origin::from(ip);
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        let total: usize = waiting.values().sum();
+        let mine = waiting.get(&origin).copied().unwrap_or(0);
+        if total >= self.queue.waiting || mine >= self.queue.per_address {
+            return Err(Full);
+        }
+        *waiting.entry(origin).or_insert(0) += 1;
+        Ok(Place {
+            slots: self,
+            origin,
+        })
+    }
+}
+
+impl Place<'_> {
+    /// Waits for an argon2 slot (first come, first served), held while the permit lives.
+    ///
+    /// # Panics
+    /// Never: the semaphore is never closed.
+    pub async fn slot(&self) -> SemaphorePermit<'_> {
+        self.slots
+            .running
+            .acquire()
+            .await
+            .expect("the slots are never closed")
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        let mut waiting = self
+            .slots
+            .waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = waiting.get_mut(&self.origin) {
+            *count -= 1;
+            if *count == 0 {
+                waiting.remove(&self.origin);
             }
         }
-    }
-
-    /// Forgets the failures of a username after a success (the address keeps its own).
-    pub fn succeeded(&self, username: &str) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        failures.remove(&format!("user:{}", username.to_lowercase()));
     }
 }
 
@@ -200,31 +338,77 @@ mod tests {
         lanes: 1,
     };
 
+    const OLD: Cost = Cost {
+        memory_kib: 16,
+        iterations: 2,
+        lanes: 1,
+    };
+
     #[test]
-    fn hashes_verify_and_the_dummy_never_does() {
-        let hasher = Hasher::new(CHEAP);
-        let hash = hasher.hash("correct horse");
-        assert!(hasher.verify("correct horse", Some(&hash)));
-        assert!(!hasher.verify("wrong horse", Some(&hash)));
-        assert!(!hasher.verify("a password nobody has", None));
+    fn hashes_verify_at_their_own_cost_and_the_dummy_never_matches() {
+        let old = Hasher::new(OLD, []).hash("correct horse");
+        let hasher = Hasher::new(CHEAP, []);
+        let new = hasher.hash("correct horse");
+        assert_eq!(Cost::of(&new), Some(CHEAP));
+        assert_eq!(Cost::of("not a hash"), None);
+        let rows = [
+            ("correct horse", Some(new.as_str()), true, CHEAP),
+            ("wrong horse", Some(new.as_str()), false, CHEAP),
+            ("correct horse", Some(old.as_str()), true, OLD),
+            ("a password nobody has", None, false, CHEAP),
+            // A stored value that is no hash is verified as an unknown username.
+            ("correct horse", Some("not a hash"), false, CHEAP),
+        ];
+        for (password, hash, matches, cost) in rows {
+            assert_eq!(
+                hasher.verify(password, hash),
+                Verification { matches, cost },
+                "{password} {hash:?}"
+            );
+        }
     }
 
     #[test]
-    fn throttling_starts_after_the_free_failures() {
-        let throttle = Throttle::default();
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        for _ in 0..FREE_FAILURES {
-            assert!(!throttle.must_wait("alice", ip));
-            throttle.failed("alice", ip);
-        }
-        assert!(!throttle.must_wait("alice", ip));
-        throttle.failed("Alice", ip);
-        assert!(throttle.must_wait("alice", ip));
-        // The address waits for any username; a mapped address is the same address.
-        assert!(throttle.must_wait("bob", "::ffff:192.0.2.1".parse().unwrap()));
-        throttle.succeeded("alice");
-        assert!(throttle.must_wait("alice", ip), "the address still waits");
-        assert!(!throttle.must_wait("alice", "198.51.100.1".parse().unwrap()));
+    fn the_dummy_follows_the_cost_most_stored_hashes_have() {
+        let old = Hasher::new(OLD, []).hash("x");
+        let new = Hasher::new(CHEAP, []).hash("x");
+        let hasher = Hasher::new(CHEAP, [old.as_str(), old.as_str(), new.as_str()]);
+        assert_eq!(hasher.dummy_cost(), OLD);
+        assert_eq!(hasher.verify("x", None).cost, OLD);
+        // Each rehash at sign-in moves one to the configured cost; at a tie, it wins.
+        hasher.replaced(Some(OLD));
+        assert_eq!(hasher.dummy_cost(), CHEAP);
+        assert_eq!(hasher.verify("x", None).cost, CHEAP);
+        // With nothing stored, the configured cost.
+        assert_eq!(Hasher::new(OLD, []).dummy_cost(), OLD);
+    }
+
+    #[test]
+    fn the_queue_is_bounded_in_all_and_per_address() {
+        let slots = Slots::new(Queue {
+            running: 1,
+            waiting: 3,
+            per_address: 2,
+        });
+        let (a, b, c): (IpAddr, IpAddr, IpAddr) = (
+            "192.0.2.1".parse().unwrap(),
+            "2001:db8::1".parse().unwrap(),
+            "192.0.2.3".parse().unwrap(),
+        );
+        let first = slots.enter(a).unwrap();
+        let second = slots.enter(a).unwrap();
+        assert_eq!(slots.enter(a).unwrap_err(), Full, "two from one address");
+        let _third = slots.enter(b).unwrap();
+        assert_eq!(slots.enter(c).unwrap_err(), Full, "three in all");
+        drop(first);
+        // Another host of b's /64 counts with b: two there, though the queue has room.
+        let _fourth = slots.enter("2001:db8::2".parse().unwrap()).unwrap();
+        drop(second);
+        assert_eq!(
+            slots.enter("2001:db8::3".parse().unwrap()).unwrap_err(),
+            Full
+        );
+        let _fifth = slots.enter(c).unwrap();
     }
 
     #[test]

@@ -60,6 +60,8 @@ const MIGRATIONS: &[&str] = &[
         diff TEXT NOT NULL,
         at INTEGER NOT NULL
      );",
+    // 2: sessions end after an idle time too.
+    "ALTER TABLE sessions ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Opens the database file with the settings every connection needs.
@@ -437,7 +439,34 @@ pub fn audit(
     Ok(())
 }
 
-/// Stores a session token's hash.
+/// Every stored password hash, to learn the costs they were made at.
+///
+/// # Errors
+/// The read fails.
+pub fn password_hashes(connection: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut statement = connection.prepare("SELECT password_hash FROM people")?;
+    let hashes = statement.query_map([], |r| r.get(0))?;
+    hashes.collect()
+}
+
+/// Replaces a person's password hash if it is still `old`; whether it was.
+///
+/// # Errors
+/// The write fails.
+pub fn replace_password_hash(
+    connection: &Connection,
+    person: u64,
+    old: &str,
+    new: &str,
+) -> rusqlite::Result<bool> {
+    let changed = connection.execute(
+        "UPDATE people SET password_hash = ?1 WHERE id = ?2 AND password_hash = ?3",
+        params![new, id(person), old],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Stores a session token's hash, used now.
 ///
 /// # Errors
 /// The write fails.
@@ -445,16 +474,18 @@ pub fn create_session(
     connection: &Connection,
     token_hash: &str,
     person: u64,
+    now: i64,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
     connection.execute(
-        "INSERT INTO sessions (token_hash, person, expires_at) VALUES (?1, ?2, ?3)",
-        params![token_hash, id(person), expires_at],
+        "INSERT INTO sessions (token_hash, person, expires_at, last_used) VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash, id(person), expires_at, now],
     )?;
     Ok(())
 }
 
-/// The person a live session belongs to.
+/// The person a session belongs to, while it lives: before its end, and used within
+/// the last `idle` seconds.
 ///
 /// # Errors
 /// The read fails.
@@ -462,15 +493,38 @@ pub fn session_person(
     connection: &Connection,
     token_hash: &str,
     now: i64,
+    idle: i64,
 ) -> rusqlite::Result<Option<u64>> {
     connection
         .query_row(
-            "SELECT person FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-            params![token_hash, now],
+            "SELECT person FROM sessions
+             WHERE token_hash = ?1 AND expires_at > ?2 AND last_used > ?2 - ?3",
+            params![token_hash, now, idle],
             |r| r.get::<_, i64>(0),
         )
         .optional()
         .map(|p| p.map(unsigned))
+}
+
+/// Notes that a session was used now.
+///
+/// # Errors
+/// The write fails.
+pub fn touch_session(connection: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<()> {
+    connection.execute(
+        "UPDATE sessions SET last_used = ?2 WHERE token_hash = ?1",
+        params![token_hash, now],
+    )?;
+    Ok(())
+}
+
+/// Ends one session; whether it was there.
+///
+/// # Errors
+/// The write fails.
+pub fn end_session(connection: &Connection, token_hash: &str) -> rusqlite::Result<bool> {
+    let ended = connection.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(ended == 1)
 }
 
 /// Ends every session of `person` but `keep`.

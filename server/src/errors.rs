@@ -42,9 +42,19 @@ server_errors! {
     /// A path the server does not serve.
     UnknownPath => "unknown_path", 404,
         "There is no such function; this server offers people/get and people/update.";
-    /// A method the path does not take.
+    /// A method the path does not take (HTTP 405, with the methods it does take in
+    /// `Allow`).
     MethodNotAllowed => "method_not_allowed", 405,
-        "This function takes GET or POST.";
+        "This path does not take that method; the Allow header lists those it takes.";
+    /// The request's body did not arrive in time.
+    RequestTimeout => "request_timeout", 408,
+        "The request did not arrive in time; nothing was changed.";
+    /// A counter of failed sign-ins is in its delay: nothing was verified.
+    TooManyAttempts => "too_many_attempts", 429,
+        "Too many sign-in attempts; nothing was checked.";
+    /// The queue for password checks is full, in all or for this address.
+    SignInBusy => "sign_in_busy", 503,
+        "Too many sign-ins are waiting; nothing was checked.";
     /// The database stayed busy past the bounded wait; nothing was written.
     DatabaseBusy => "database_busy", 503,
         "The database is busy; nothing was changed. Try again in a moment.";
@@ -60,8 +70,22 @@ impl ServerError {
     /// Never: the table's codes are three digits (a test checks every one).
     #[must_use]
     pub fn envelope(self) -> Envelope {
+        self.saying(self.message().to_owned())
+    }
+
+    /// The envelope of a refusal that ends by itself: its message says when to try
+    /// again (the `Retry-After` header says it too).
+    ///
+    /// # Panics
+    /// Never, as [`ServerError::envelope`].
+    #[must_use]
+    pub fn envelope_retry(self, seconds: u64) -> Envelope {
+        self.saying(format!("{} Try again in {seconds} s.", self.message()))
+    }
+
+    fn saying(self, message: String) -> Envelope {
         let status = Status::from_u16(self.status()).expect("the table's codes are three digits");
-        Envelope::new(vec![Response::new(status, "", self.message())])
+        Envelope::new(vec![Response::new(status, "", message)])
     }
 }
 

@@ -1,5 +1,6 @@
 //! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE]
-//! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]`
+//! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]
+//! [--header-timeout S] [--body-timeout S] [--max-connections N] [--session-idle S]`
 
 use std::process::ExitCode;
 
@@ -8,7 +9,8 @@ use enswitch_people_server::auth::Cost;
 
 const USAGE: &str = "usage: enswitch-people-server [--address 127.0.0.1:8080] \
 [--database enswitch-people.sqlite] [--argon2-memory KIB] [--argon2-iterations N] \
-[--argon2-lanes N] [--web DIR]";
+[--argon2-lanes N] [--web DIR] [--header-timeout S] [--body-timeout S] \
+[--max-connections N] [--session-idle S]";
 
 fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config::default();
@@ -17,7 +19,9 @@ fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         let number = |v: String| {
             v.parse::<u32>()
-                .map_err(|_| format!("{flag}: not a number"))
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or(format!("{flag}: not a whole number above 0"))
         };
         match flag.as_str() {
             "--address" => {
@@ -28,6 +32,10 @@ fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
             "--argon2-iterations" => cost.iterations = number(value()?)?,
             "--argon2-lanes" => cost.lanes = number(value()?)?,
             "--web" => config.web = value()?.into(),
+            "--header-timeout" => config.limits.header_seconds = number(value()?)?.into(),
+            "--body-timeout" => config.limits.body_seconds = number(value()?)?.into(),
+            "--max-connections" => config.limits.connections = number(value()?)? as usize,
+            "--session-idle" => config.limits.session_idle_seconds = number(value()?)?.into(),
             _ => return Err(format!("unknown option {flag}")),
         }
     }

@@ -168,6 +168,29 @@ c.commit()`]);
   await context.close();
 });
 
+test('a new email needs the current password, and signing out ends the session', async () => {
+  const { page, errors, context } = await open();
+  await signIn(page, 'carol');
+  await page.fill('#field-email', 'carol@example.org');
+  await page.click('#save');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Not saved'));
+  assert.equal(await page.textContent('#status'), 'Not saved: The authentication details provided are invalid.');
+  await page.fill('#auth-password', 'carol-password');
+  await page.click('#save');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'Saved.');
+  assert.equal(await page.inputValue('#field-email'), 'carol@example.org');
+  // Signed out, the token the page held is refused by the server.
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('session')).token);
+  await page.click('#sign-out');
+  await page.waitForSelector('#sign-in:not([hidden])');
+  const answer = await (await fetch(`${base}/api/json/people/get/?id=21`, {
+    headers: { Authorization: `Bearer ${token}` },
+  })).json();
+  assert.equal(answer.responses[0].code, '401');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the module is served as WebAssembly, at most 300 KB gzipped', async () => {
   const response = await fetch(`${base}/enswitch_people_wasm_bg.wasm`);
   assert.equal(response.headers.get('content-type'), 'application/wasm');

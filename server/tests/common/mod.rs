@@ -1,0 +1,207 @@
+//! What the server's tests share: the real binary on an ephemeral port of 127.0.0.1, a
+//! fresh database file, a cheap argon2 cost, and plain HTTP/1.1 exchanges.
+#![allow(dead_code, reason = "each test file uses its own part of the harness")]
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// A running server; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    pub dir: PathBuf,
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh folder for one test's database.
+pub fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "enswitch-people-server-{}-{}-{name}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Server {
+    pub fn start(dir: &Path) -> Server {
+        Server::start_with(dir, &[])
+    }
+
+    /// A server with more flags. `SERVER_BINARY` names another build to run the tests
+    /// against (an older commit's, to see what a test showed before a fix).
+    pub fn start_with(dir: &Path, flags: &[&str]) -> Server {
+        let binary = std::env::var_os("SERVER_BINARY")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_enswitch-people-server").into());
+        let mut child = Command::new(binary)
+            .args(["--address", "127.0.0.1:0", "--database"])
+            .arg(dir.join("people.sqlite"))
+            .args(["--argon2-memory", "64", "--argon2-iterations", "1", "--web"])
+            .arg(dir.join("web"))
+            .args(flags)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server binary is built for its tests");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Server {
+            child,
+            port,
+            dir: dir.to_owned(),
+        }
+    }
+
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// One HTTP/1.1 exchange: the status and the body.
+    pub fn call(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
+        let reply = self.exchange(method, target, headers, body);
+        (reply.status, reply.body)
+    }
+
+    /// One HTTP/1.1 exchange on a new connection, closed after it.
+    pub fn exchange(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut head = format!(
+            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            use std::fmt::Write as _;
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        head.push_str("\r\n");
+        // A server may answer (and close) before reading a body it refuses.
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        Reply {
+            status,
+            head: head.to_owned(),
+            body: body.to_owned(),
+        }
+    }
+
+    /// `people/update` by GET; the envelope (HTTP status 200 asserted).
+    pub fn update(&self, query: &str) -> String {
+        let (status, body) = self.call(
+            "GET",
+            &format!("/api/json/people/update/?{query}"),
+            &[],
+            b"",
+        );
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    pub fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> String {
+        let mut all = vec![("Content-Type", content_type)];
+        all.extend_from_slice(headers);
+        let (status, body) = self.call("POST", path, &all, body.as_bytes());
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    pub fn database(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.join("people.sqlite")).unwrap()
+    }
+}
+
+/// An answer as it came: the status, the head and the body.
+pub struct Reply {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Reply {
+    /// The value of a header, its name matched ignoring case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (found, value) = line.split_once(':')?;
+            found.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub const OK: &str = r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#;
+pub const UNAUTHENTICATED: &str = r#"{"responses":[{"code":"401","key":"","message":"The authentication details provided are invalid."}]}"#;
+pub const NOT_PERMITTED: &str =
+    r#"{"responses":[{"code":"402","key":"","message":"Your role does not allow this."}]}"#;
+pub const NOT_FOUND: &str = r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#;
+
+pub fn auth(username: &str) -> String {
+    format!("auth_username={username}&auth_password={username}-password")
+}
+
+pub fn token(server: &Server, username: &str, password: &str) -> Option<String> {
+    let body = server.post(
+        "/api/session/",
+        "application/x-www-form-urlencoded",
+        &[],
+        &format!("username={username}&password={password}"),
+    );
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["data"]["token"].as_str().map(str::to_owned)
+}
