@@ -62,6 +62,19 @@ macro_rules! with_field_table {
 }
 pub(crate) use with_field_table;
 
+/// Whether a row's field is stored as text.
+macro_rules! is_text {
+    (text) => {
+        true
+    };
+    (id) => {
+        false
+    };
+    (secret) => {
+        false
+    };
+}
+
 /// Whether a row's empty value clears the field.
 macro_rules! is_clearable {
     (clearable) => {
@@ -96,6 +109,13 @@ macro_rules! define_field {
             #[must_use]
             pub const fn as_str(self) -> &'static str {
                 match self { $( Field::$variant => stringify!($name), )* }
+            }
+
+            /// Whether the person stores this field as text (a column of its own); the
+            /// role is stored as an id, and the password only as its hash.
+            #[must_use]
+            pub const fn is_text(self) -> bool {
+                match self { $( Field::$variant => is_text!($store), )* }
             }
 
             /// Whether an empty value clears this field (otherwise it is an error).

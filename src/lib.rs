@@ -82,9 +82,7 @@ pub use form::{Choice, Form, FormField, Refusal, form};
 pub use person::Person;
 pub use policy::{OnUnknownParameter, Policy, PolicyError, PolicySettings};
 pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request, RequestBuilder};
-pub use update::{
-    Accepted, Change, DiffEntry, HashPassword, Obligation, Stored, Update, Valid, Write,
-};
+pub use update::{Accepted, Change, DiffEntry, HashPassword, Obligation, Update, Valid, Write};
 pub use value::{
     Company, Country, DateFormat, Description, EmailList, Extension, Language, Limits, Password,
     PersonName, PhoneNumber, PublicKey, RoleId, SourceList, Text, TimeFormat, TimeZone, Title,

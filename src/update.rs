@@ -305,26 +305,37 @@ pub struct Update<'p> {
     unsettled: Unsettled,
 }
 
-/// A stored value, as a column holds it: text, or the role's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Stored<'u> {
-    /// A text column (`""` for a cleared field).
-    Text(&'u str),
-    /// The role column.
-    Role(u64),
-}
-
 /// One column to write: the new value, and the value the update was decided against,
 /// for a compare-and-set (`UPDATE … SET col = ? WHERE id = ? AND col = ?`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Write<'u> {
-    /// The field, whose name is the column's.
-    pub field: Field,
-    /// The stored value the decision read.
-    pub expected: Stored<'u>,
-    /// The value to store.
-    pub value: Stored<'u>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write<'u> {
+    /// A text column (a field for which [`Field::is_text`] holds; `""` clears it).
+    Text {
+        /// The field, whose name is the column's.
+        field: Field,
+        /// The stored text the decision read.
+        expected: &'u str,
+        /// The text to store.
+        value: &'u str,
+    },
+    /// The role column.
+    Role {
+        /// The role id the decision read.
+        expected: u64,
+        /// The role id to store.
+        value: u64,
+    },
+}
+
+impl Write<'_> {
+    /// The field written, whose name is the column's.
+    #[must_use]
+    pub const fn field(&self) -> Field {
+        match self {
+            Write::Text { field, .. } => *field,
+            Write::Role { .. } => Field::Role,
+        }
+    }
 }
 
 impl<'p> Update<'p> {
@@ -418,20 +429,16 @@ impl Valid<Update<'_>> {
     /// If a precondition fails in the database, another writer came between: read the
     /// person again and decide again.
     pub fn writes(&self) -> impl Iterator<Item = Write<'_>> {
-        self.0.changes.iter().filter_map(|change| {
-            let field = change.field();
-            let (expected, value) = match change {
-                Change::Role(id) => (Stored::Role(self.0.person.role), Stored::Role(id.get())),
-                _ => (
-                    Stored::Text(self.0.person.text(field)?),
-                    Stored::Text(change.stored_text()?),
-                ),
-            };
-            Some(Write {
-                field,
-                expected,
-                value,
-            })
+        self.0.changes.iter().filter_map(|change| match change {
+            Change::Role(id) => Some(Write::Role {
+                expected: self.0.person.role,
+                value: id.get(),
+            }),
+            _ => Some(Write::Text {
+                field: change.field(),
+                expected: self.0.person.text(change.field())?,
+                value: change.stored_text()?,
+            }),
         })
     }
 
@@ -546,7 +553,7 @@ impl<'p> Accepted<'p> {
     pub fn status(&self) -> Status {
         match self {
             Accepted::Validated(_) => Status::VALIDATED,
-            Accepted::Ready(_) => Status::OK,
+            Accepted::Ready(_) => Status::UPDATED,
         }
     }
 

@@ -123,7 +123,7 @@ fn answers_read_back() {
     }
     let ok =
         Envelope::from_json(r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#).unwrap();
-    assert_eq!(ok.answer(), Answer::Success(Status::OK));
+    assert_eq!(ok.answer(), Answer::Success(Status::UPDATED));
     let refused = Envelope::from_json(
         r#"{"responses":[{"code":"402","key":"role","message":"Your role does not allow this."},{"code":"400","key":"country","message":"…"}]}"#,
     )
@@ -317,4 +317,33 @@ fn a_person_from_people_get() {
     ] {
         assert!(serde_json::from_str::<Person>(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_server_answers_a_read_and_an_unread_body_from_the_crate() {
+    let data = serde_json::json!({"id": 11, "title": "Dr"});
+    let read = Envelope::with_data(data.clone());
+    assert_eq!(
+        read.to_json(),
+        r#"{"responses":[{"code":"200","key":"","message":"OK"}],"data":{"id":11,"title":"Dr"}}"#
+    );
+    assert_eq!(read.answer(), Answer::Success(Status::READ));
+    assert_eq!(
+        Envelope::from_json(&read.to_json()).unwrap().extra()["data"],
+        data
+    );
+    // The refusal of a body too large to read whole is the one the crate gives for it.
+    let oversized = vec![b'x'; enswitch_people::MAX_REQUEST_BYTES + 1];
+    let refused = Request::from_query_bytes(&oversized).unwrap_err();
+    assert_eq!(
+        Envelope::request_too_large(),
+        Envelope::refused(&refused.into())
+    );
+    let too_large = Envelope::request_too_large();
+    let first = &too_large.responses()[0];
+    assert_eq!((first.code(), first.key()), (Status::INVALID, ""));
+    assert!(
+        first.message().starts_with("The request is too large"),
+        "{first:?}"
+    );
 }

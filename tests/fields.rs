@@ -378,3 +378,13 @@ fn an_echoed_form_changes_nothing_even_with_legacy_values() {
         Call::new(&actor, &target).run("id=11;country=gb;timezone=europe/london;language=EN_gb");
     assert!(outcome.unwrap().update().is_empty());
 }
+
+#[test]
+fn text_fields_are_those_the_person_stores_as_text() {
+    let person = Person::default();
+    for field in Field::ALL {
+        let expected = !matches!(field, Field::Password | Field::Role);
+        assert_eq!(field.is_text(), expected, "{field}");
+        assert_eq!(person.text(field).is_some(), expected, "{field}");
+    }
+}

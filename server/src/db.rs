@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use enswitch_people::{Field, FieldSet, Person, Privilege, Roles, Stored, Update, Valid};
+use enswitch_people::{Field, FieldSet, Person, Privilege, Roles, Update, Valid, Write};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Deserialize;
 
@@ -196,9 +196,7 @@ fn column(field: Field) -> &'static str {
 
 /// The text columns, in the field table's order.
 fn text_columns() -> impl Iterator<Item = Field> {
-    Field::ALL
-        .into_iter()
-        .filter(|f| !matches!(f, Field::Password | Field::Role))
+    Field::ALL.into_iter().filter(|f| f.is_text())
 }
 
 /// A person with their password hash.
@@ -373,16 +371,15 @@ pub fn write_changes(tx: &Transaction<'_>, update: &Valid<Update<'_>>) -> rusqli
     for write in update.writes() {
         let sql = format!(
             "UPDATE people SET {0} = ?1 WHERE id = ?2 AND {0} = ?3",
-            column(write.field)
+            column(write.field())
         );
-        let changed = match (write.value, write.expected) {
-            (Stored::Text(value), Stored::Text(expected)) => {
-                tx.execute(&sql, params![value, person, expected])?
-            }
-            (Stored::Role(value), Stored::Role(expected)) => {
+        let changed = match write {
+            Write::Text {
+                expected, value, ..
+            } => tx.execute(&sql, params![value, person, expected])?,
+            Write::Role { expected, value } => {
                 tx.execute(&sql, params![id(value), person, id(expected)])?
             }
-            _ => 0,
         };
         if changed != 1 {
             return Ok(false);

@@ -215,15 +215,9 @@ impl Parts {
 }
 
 fn too_large() -> Answer {
-    // The crate's own refusal for a request over its bound.
-    let oversized = vec![b'x'; MAX_REQUEST_BYTES + 1];
-    let envelope = match Request::from_query_bytes(&oversized) {
-        Err(error) => Envelope::refused(&Report::from(error)),
-        Ok(_) => ServerError::Internal.envelope(),
-    };
     Answer {
         close: true,
-        ..envelope.into()
+        ..Envelope::request_too_large().into()
     }
 }
 
@@ -753,7 +747,7 @@ async fn read(
     match outcome {
         Ok(Ok(reached)) => {
             let id = reached.person.id;
-            (Answer::json(ok_with(&answer(reached))), actor, Some(id))
+            (Envelope::with_data(answer(reached)).into(), actor, Some(id))
         }
         Ok(Err((envelope, person))) => (envelope.into(), actor, person),
         Err(error) => (error.envelope().into(), actor, None),
@@ -816,7 +810,11 @@ async fn end_session(
     if !ended {
         return Err(Denied::Unauthenticated);
     }
-    let ok = Envelope::new(vec![enswitch_people::Response::new(Status::OK, "", "OK")]);
+    let ok = Envelope::new(vec![enswitch_people::Response::new(
+        Status::UPDATED,
+        "",
+        "OK",
+    )]);
     Ok((ok.into(), None))
 }
 
@@ -859,17 +857,7 @@ async fn begin_session(
         return Err(Denied::Unauthenticated);
     }
     let data = serde_json::json!({"token": token, "expires_at": expires_at, "person": id});
-    Ok((Answer::json(ok_with(&data)), Some(id)))
-}
-
-/// The `200` envelope of a read, with a `data` member after its responses, as Enswitch
-/// answers one.
-fn ok_with(data: &serde_json::Value) -> String {
-    let status = Status::from_u16(200).expect("200 is three digits");
-    let ok = Envelope::new(vec![enswitch_people::Response::new(status, "", "OK")]);
-    let responses = ok.to_json();
-    let responses = responses.strip_suffix('}').unwrap_or(&responses);
-    format!("{responses},\"data\":{data}}}")
+    Ok((Envelope::with_data(data).into(), Some(id)))
 }
 
 /// The page, from the web folder; when it has not been built, a note saying how.

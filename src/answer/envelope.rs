@@ -168,6 +168,22 @@ impl Envelope {
         Envelope::new(responses)
     }
 
+    /// `200` "OK" with `data` after the responses, as Enswitch answers a read (such
+    /// as `people/get`).
+    #[must_use]
+    pub fn with_data(data: serde_json::Value) -> Envelope {
+        let mut envelope = Envelope::new(vec![Response::new(Status::READ, "", "OK")]);
+        envelope.extra.insert("data".to_owned(), data);
+        envelope
+    }
+
+    /// `400 ""` `request_too_large`, for a server that stops reading a body at
+    /// [`crate::MAX_REQUEST_BYTES`] (before the crate could see it whole).
+    #[must_use]
+    pub fn request_too_large() -> Envelope {
+        Envelope::refused(&Report::new(vec![crate::request::too_large()]))
+    }
+
     /// `401`, for a request whose authentication failed.
     #[must_use]
     pub fn unauthenticated() -> Envelope {

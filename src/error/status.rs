@@ -14,10 +14,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Status(u16);
 
 impl Status {
+    /// `200`: a read succeeded; its `data` follows the responses.
+    pub const READ: Status = Status(200);
     /// `201`: the input passed validation (`validation=1`); nothing was changed.
     pub const VALIDATED: Status = Status(201);
     /// `204`: the update was carried out.
-    pub const OK: Status = Status(204);
+    pub const UPDATED: Status = Status(204);
     /// `400`: an input parameter is invalid; the key names it.
     pub const INVALID: Status = Status(400);
     /// `401`: the authentication details are invalid.
