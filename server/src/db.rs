@@ -71,6 +71,8 @@ const MIGRATIONS: &[&str] = &[
 pub fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
     let connection = Connection::open(path)?;
     connection.busy_timeout(BUSY_TIMEOUT)?;
+    // Every statement the server runs stays prepared (one per column write among them).
+    connection.set_prepared_statement_cache_capacity(64);
     connection.pragma_update(None, "foreign_keys", "ON")?;
     Ok(connection)
 }
@@ -124,7 +126,7 @@ pub fn demo_password(username: &str) -> String {
 }
 
 /// Seeds an empty database with the demo directory, each person with their demo
-/// password hashed by `hash`.
+/// password hashed by `hash`, in `tx` (which the caller commits).
 ///
 /// # Errors
 /// A write fails.
@@ -132,15 +134,14 @@ pub fn demo_password(username: &str) -> String {
 /// # Panics
 /// Never: the demo directory is checked by the example's tests.
 pub fn seed_if_empty(
-    connection: &mut Connection,
+    tx: &Transaction<'_>,
     hash: impl Fn(&str) -> String,
 ) -> rusqlite::Result<bool> {
-    let people: i64 = connection.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
+    let people: i64 = tx.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
     if people > 0 {
         return Ok(false);
     }
     let directory: Directory = serde_json::from_str(DEMO).expect("the demo directory is valid");
-    let tx = connection.transaction()?;
     for c in &directory.customers {
         let forbids = serde_json::to_string(&c.plan_forbids).expect("a field set serializes");
         tx.execute(
@@ -167,7 +168,6 @@ pub fn seed_if_empty(
             }
         }
     }
-    tx.commit()?;
     Ok(true)
 }
 
@@ -248,7 +248,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 /// The read fails.
 pub fn person(connection: &Connection, person_id: u64) -> rusqlite::Result<Option<Row>> {
     connection
-        .query_row(&select("id = ?1"), [id(person_id)], row)
+        .prepare_cached(&select("id = ?1"))?
+        .query_row([id(person_id)], row)
         .optional()
 }
 
@@ -261,7 +262,8 @@ pub fn person_by_username(
     username: &str,
 ) -> rusqlite::Result<Option<Row>> {
     connection
-        .query_row(&select("username = ?1"), [username], row)
+        .prepare_cached(&select("username = ?1"))?
+        .query_row([username], row)
         .optional()
 }
 
@@ -274,11 +276,9 @@ pub fn username_taken(
     username: &str,
     except: u64,
 ) -> rusqlite::Result<bool> {
-    connection.query_row(
-        "SELECT EXISTS (SELECT 1 FROM people WHERE username = ?1 AND id != ?2)",
-        params![username, id(except)],
-        |r| r.get(0),
-    )
+    connection
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM people WHERE username = ?1 AND id != ?2)")?
+        .query_row(params![username, id(except)], |r| r.get(0))
 }
 
 /// The role catalogue: each role's level from its privileges.
@@ -304,16 +304,15 @@ pub fn roles(connection: &Connection) -> rusqlite::Result<Roles> {
 /// # Errors
 /// The read fails.
 pub fn customer_chain(connection: &Connection, customer: u64) -> rusqlite::Result<Vec<u64>> {
-    let count: i64 = connection.query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))?;
+    let count: i64 = connection
+        .prepare_cached("SELECT COUNT(*) FROM customers")?
+        .query_row([], |r| r.get(0))?;
     let mut chain = vec![customer];
     let mut current = customer;
     while i64::try_from(chain.len()).unwrap_or(i64::MAX) <= count {
         let parent: Option<i64> = connection
-            .query_row(
-                "SELECT parent FROM customers WHERE id = ?1",
-                [id(current)],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT parent FROM customers WHERE id = ?1")?
+            .query_row([id(current)], |r| r.get(0))
             .optional()?
             .flatten();
         let Some(parent) = parent else { break };
@@ -329,11 +328,8 @@ pub fn customer_chain(connection: &Connection, customer: u64) -> rusqlite::Resul
 /// The read fails.
 pub fn plan_forbids(connection: &Connection, customer: u64) -> rusqlite::Result<FieldSet> {
     let text: Option<String> = connection
-        .query_row(
-            "SELECT plan_forbids FROM customers WHERE id = ?1",
-            [id(customer)],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT plan_forbids FROM customers WHERE id = ?1")?
+        .query_row([id(customer)], |r| r.get(0))
         .optional()?;
     Ok(text
         .and_then(|t| serde_json::from_str(&t).ok())
@@ -353,10 +349,9 @@ pub fn set_plan_forbids(
     forbids: FieldSet,
 ) -> rusqlite::Result<()> {
     let text = serde_json::to_string(&forbids).expect("a field set serializes");
-    connection.execute(
-        "UPDATE customers SET plan_forbids = ?1 WHERE id = ?2",
-        params![text, id(customer)],
-    )?;
+    connection
+        .prepare_cached("UPDATE customers SET plan_forbids = ?1 WHERE id = ?2")?
+        .execute(params![text, id(customer)])?;
     Ok(())
 }
 
@@ -376,9 +371,12 @@ pub fn write_changes(tx: &Transaction<'_>, update: &Valid<Update<'_>>) -> rusqli
         let changed = match write {
             Write::Text {
                 expected, value, ..
-            } => tx.execute(&sql, params![value, person, expected])?,
+            } => tx
+                .prepare_cached(&sql)?
+                .execute(params![value, person, expected])?,
             Write::Role { expected, value } => {
-                tx.execute(&sql, params![id(value), person, id(expected)])?
+                tx.prepare_cached(&sql)?
+                    .execute(params![id(value), person, id(expected)])?
             }
         };
         if changed != 1 {
@@ -393,10 +391,8 @@ pub fn write_changes(tx: &Transaction<'_>, update: &Valid<Update<'_>>) -> rusqli
 /// # Errors
 /// The write fails.
 pub fn set_password_hash(tx: &Transaction<'_>, person: u64, hash: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE people SET password_hash = ?1 WHERE id = ?2",
-        params![hash, id(person)],
-    )?;
+    tx.prepare_cached("UPDATE people SET password_hash = ?1 WHERE id = ?2")?
+        .execute(params![hash, id(person)])?;
     Ok(())
 }
 
@@ -411,10 +407,10 @@ pub fn queue(
     address: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO outbox (person, kind, address, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id(person), kind, address, now],
-    )?;
+    )?
+    .execute(params![id(person), kind, address, now])?;
     Ok(())
 }
 
@@ -429,10 +425,8 @@ pub fn audit(
     diff: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO audit (actor, person, diff, at) VALUES (?1, ?2, ?3, ?4)",
-        params![id(actor), id(person), diff, now],
-    )?;
+    tx.prepare_cached("INSERT INTO audit (actor, person, diff, at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id(actor), id(person), diff, now])?;
     Ok(())
 }
 
@@ -456,10 +450,11 @@ pub fn replace_password_hash(
     old: &str,
     new: &str,
 ) -> rusqlite::Result<bool> {
-    let changed = connection.execute(
-        "UPDATE people SET password_hash = ?1 WHERE id = ?2 AND password_hash = ?3",
-        params![new, id(person), old],
-    )?;
+    let changed = connection
+        .prepare_cached(
+            "UPDATE people SET password_hash = ?1 WHERE id = ?2 AND password_hash = ?3",
+        )?
+        .execute(params![new, id(person), old])?;
     Ok(changed == 1)
 }
 
@@ -474,33 +469,41 @@ pub fn create_session(
     now: i64,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
-    connection.execute(
-        "INSERT INTO sessions (token_hash, person, expires_at, last_used) VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash, id(person), expires_at, now],
-    )?;
+    connection.prepare_cached("INSERT INTO sessions (token_hash, person, expires_at, last_used) VALUES (?1, ?2, ?3, ?4)")?.execute(params![token_hash, id(person), expires_at, now])?;
     Ok(())
 }
 
-/// The person a session belongs to, while it lives: before its end, and used within
-/// the last `idle` seconds.
+/// A live session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Session {
+    /// Whose it is.
+    pub person: u64,
+    /// When it was last noted as used.
+    pub last_used: i64,
+}
+
+/// A session, while it lives: before its end, and used within the last `idle` seconds.
 ///
 /// # Errors
 /// The read fails.
-pub fn session_person(
+pub fn session(
     connection: &Connection,
     token_hash: &str,
     now: i64,
     idle: i64,
-) -> rusqlite::Result<Option<u64>> {
+) -> rusqlite::Result<Option<Session>> {
     connection
-        .query_row(
-            "SELECT person FROM sessions
+        .prepare_cached(
+            "SELECT person, last_used FROM sessions
              WHERE token_hash = ?1 AND expires_at > ?2 AND last_used > ?2 - ?3",
-            params![token_hash, now, idle],
-            |r| r.get::<_, i64>(0),
-        )
+        )?
+        .query_row(params![token_hash, now, idle], |r| {
+            Ok(Session {
+                person: unsigned(r.get(0)?),
+                last_used: r.get(1)?,
+            })
+        })
         .optional()
-        .map(|p| p.map(unsigned))
 }
 
 /// Notes that a session was used now.
@@ -508,10 +511,9 @@ pub fn session_person(
 /// # Errors
 /// The write fails.
 pub fn touch_session(connection: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<()> {
-    connection.execute(
-        "UPDATE sessions SET last_used = ?2 WHERE token_hash = ?1",
-        params![token_hash, now],
-    )?;
+    connection
+        .prepare_cached("UPDATE sessions SET last_used = ?2 WHERE token_hash = ?1")?
+        .execute(params![token_hash, now])?;
     Ok(())
 }
 
@@ -520,7 +522,9 @@ pub fn touch_session(connection: &Connection, token_hash: &str, now: i64) -> rus
 /// # Errors
 /// The write fails.
 pub fn end_session(connection: &Connection, token_hash: &str) -> rusqlite::Result<bool> {
-    let ended = connection.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    let ended = connection
+        .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+        .execute([token_hash])?;
     Ok(ended == 1)
 }
 
@@ -529,9 +533,7 @@ pub fn end_session(connection: &Connection, token_hash: &str) -> rusqlite::Resul
 /// # Errors
 /// The write fails.
 pub fn end_sessions(tx: &Transaction<'_>, person: u64, keep: Option<&str>) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM sessions WHERE person = ?1 AND token_hash IS NOT ?2",
-        params![id(person), keep],
-    )?;
+    tx.prepare_cached("DELETE FROM sessions WHERE person = ?1 AND token_hash IS NOT ?2")?
+        .execute(params![id(person), keep])?;
     Ok(())
 }

@@ -7,22 +7,21 @@ pub mod auth;
 pub mod db;
 pub mod errors;
 pub mod http;
-pub mod throttle;
+mod listen;
+pub mod service;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::ConnectInfo;
 use enswitch_people::Policy;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::Semaphore;
-use tower::ServiceExt as _;
 
+use crate::auth::Throttle;
 use crate::auth::{Cost, Hasher, Queue, Slots};
 use crate::http::Limits;
-use crate::throttle::Throttle;
+use crate::store::Store;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -63,7 +62,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = prepare(&config)?;
     let listener = tokio::net::TcpListener::bind(config.address).await?;
     println!("listening on {}", listener.local_addr()?);
-    run(listener, state, config.limits).await
+    listen::run(listener, state, config.limits).await
 }
 
 /// Opens (creating, migrating and seeding) the database, then serves on `listener`
@@ -78,20 +77,24 @@ pub async fn serve_on(
     config: Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let state = prepare(&config)?;
-    run(listener, state, config.limits).await
+    listen::run(listener, state, config.limits).await
 }
 
 /// The database ready, and what the handlers share.
 fn prepare(config: &Config) -> Result<Arc<http::AppState>, Box<dyn std::error::Error>> {
-    let mut connection = db::open(&config.database)?;
-    db::migrate(&mut connection)?;
+    let store = Store::open(&config.database)?;
     let seeding = Hasher::new(config.cost, []);
-    if db::seed_if_empty(&mut connection, |password| seeding.hash(password))? {
-        tracing::info!(database = %config.database.display(), "created and seeded the demo directory");
-    }
-    let stored = db::password_hashes(&connection)?;
+    let stored = store.write(|tx| {
+        if db::seed_if_empty(&tx, |password| seeding.hash(password))? {
+            tracing::info!(database = %config.database.display(), "created and seeded the demo directory");
+        }
+        let stored = db::password_hashes(&tx)?;
+        tx.commit()?;
+        Ok(stored)
+    })
+    .map_err(|error| format!("seeding the database: {}", error.message()))?;
     Ok(Arc::new(http::AppState {
-        database: config.database.clone(),
+        store,
         hasher: Hasher::new(config.cost, stored.iter().map(String::as_str)),
         throttle: Throttle::default(),
         slots: Slots::new(config.queue),
@@ -100,43 +103,4 @@ fn prepare(config: &Config) -> Result<Arc<http::AppState>, Box<dyn std::error::E
         policy: Policy::default(),
         web: config.web.clone(),
     }))
-}
-
-async fn run(
-    listener: tokio::net::TcpListener,
-    state: Arc<http::AppState>,
-    limits: Limits,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let router = http::router(state);
-    let connections = Arc::new(Semaphore::new(limits.connections));
-    let mut http1 = hyper::server::conn::http1::Builder::new();
-    http1
-        .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(limits.header_seconds));
-    loop {
-        // A place first, then the connection: past the cap, connections wait in the
-        // listener's backlog rather than in memory.
-        let place = Arc::clone(&connections).acquire_owned().await?;
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                // Out of file descriptors and the like: wait a little rather than spin.
-                tracing::warn!(%error, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let router = router.clone();
-        let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            router.clone().oneshot(request.map(axum::body::Body::new))
-        });
-        let connection = http1.serve_connection(TokioIo::new(stream), service);
-        tokio::spawn(async move {
-            let _place = place;
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended");
-            }
-        });
-    }
 }

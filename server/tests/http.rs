@@ -410,3 +410,27 @@ fn a_change_survives_a_restart() {
     );
     assert!(body.contains(r#""title":"Dr""#), "{body}");
 }
+
+#[test]
+fn on_sigterm_the_request_in_flight_finishes_and_the_database_closes() {
+    let dir = folder("sigterm");
+    let server = Server::start(&dir);
+    let port = server.port;
+    server.slow_password("bob.admin");
+    let in_flight = server.send(&format!("{}&id=21&title=Dr", auth("bob.admin")));
+    std::thread::sleep(Duration::from_millis(300));
+    let status = server.terminate();
+    assert_eq!(in_flight.join().unwrap(), OK, "answered, not cut off");
+    assert!(status.success(), "{status}");
+    // Closed cleanly: SQLite folds the write-ahead log back and removes it.
+    assert!(!dir.join("people.sqlite-wal").exists());
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "no longer listening"
+    );
+    let title: String = rusqlite::Connection::open(dir.join("people.sqlite"))
+        .unwrap()
+        .query_row("SELECT title FROM people WHERE id = 21", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(title, "Dr");
+}

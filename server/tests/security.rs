@@ -126,31 +126,11 @@ fn a_guesser_delays_carol_briefly_and_nobody_else_and_says_when() {
 /// bob.admin changes carol's title, with a stored hash that takes a while to verify;
 /// `meanwhile` runs on the database while his request is in argon2. The answer.
 fn bob_while_in_argon2(server: &Server, meanwhile: &str) -> String {
-    let slow = Cost {
-        memory_kib: 64 * 1024,
-        iterations: 12,
-        lanes: 1,
-    };
-    let hash = Hasher::new(slow, []).hash("bob.admin-password");
-    let db = server.database();
-    db.execute(
-        "UPDATE people SET password_hash = ?1 WHERE username = 'bob.admin'",
-        [&hash],
-    )
-    .unwrap();
-    let (port, query) = (server.port, format!("{}&id=21&title=Dr", auth("bob.admin")));
-    let request = std::thread::spawn(move || {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let head =
-            format!("GET {PEOPLE_UPDATE}?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        stream.write_all(head.as_bytes()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response.split_once("\r\n\r\n").unwrap().1.to_owned()
-    });
+    server.slow_password("bob.admin");
+    let request = server.send(&format!("{}&id=21&title=Dr", auth("bob.admin")));
     let started = Instant::now();
     std::thread::sleep(Duration::from_millis(300));
-    db.execute(meanwhile, []).unwrap();
+    server.database().execute(meanwhile, []).unwrap();
     let answer = request.join().unwrap();
     // Whenever the change landed, the answer must reflect it; this only says the
     // request was still running when it did, so the test tried what it means to.
@@ -275,6 +255,13 @@ fn over_a_session_a_new_email_needs_the_current_password() {
     assert_eq!(change("id=11&title=Dr"), OK);
     assert_eq!(change(&format!("{new}&auth_password=alice-password")), OK);
     assert_eq!(stored(&server, "email", 11), "alice@example.org");
+    // A token of no session is refused before anything is hashed for it.
+    let forged = [("Authorization", "Bearer 00")];
+    let body = "id=11&password=a%20new%20password&auth_password=alice-password";
+    assert_eq!(
+        server.post(PEOPLE_UPDATE, FORM, &forged, body),
+        UNAUTHENTICATED
+    );
     // With the password in the request (no session), nothing more is asked.
     let again = format!("{}&id=11&email=alice%40example.net", auth("alice"));
     assert_eq!(server.update(&again), OK);

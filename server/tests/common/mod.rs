@@ -9,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use enswitch_people_server::auth::{Cost, Hasher};
+
 /// A running server; killed when dropped.
 pub struct Server {
     child: Child,
@@ -154,6 +156,48 @@ impl Server {
         let (status, body) = self.call("POST", path, &all, body.as_bytes());
         assert_eq!(status, 200, "{body}");
         body
+    }
+
+    /// Gives `username` (password `USERNAME-password`) a stored hash that takes a while
+    /// to verify, so that a test can act while a request is in argon2.
+    pub fn slow_password(&self, username: &str) {
+        let slow = Cost {
+            memory_kib: 64 * 1024,
+            iterations: 12,
+            lanes: 1,
+        };
+        let hash = Hasher::new(slow, []).hash(&format!("{username}-password"));
+        self.database()
+            .execute(
+                "UPDATE people SET password_hash = ?1 WHERE username = ?2",
+                [hash.as_str(), username],
+            )
+            .unwrap();
+    }
+
+    /// Sends `query` to `people/update` by GET from another thread; the envelope.
+    pub fn send(&self, query: &str) -> std::thread::JoinHandle<String> {
+        let port = self.port;
+        let head = format!(
+            "GET /api/json/people/update/?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        );
+        std::thread::spawn(move || {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream.write_all(head.as_bytes()).unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            response.split_once("\r\n\r\n").unwrap().1.to_owned()
+        })
+    }
+
+    /// Sends SIGTERM and waits for the process to end; its exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap()
     }
 
     pub fn database(&self) -> rusqlite::Connection {
