@@ -21,7 +21,7 @@ use tokio::sync::Semaphore;
 use crate::auth::Throttle;
 use crate::auth::{Cost, Hasher, Queue, Slots};
 use crate::http::Limits;
-use crate::store::Store;
+use crate::store::{Store, Synchronous};
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -36,6 +36,8 @@ pub struct Config {
     pub queue: Queue,
     /// Timeouts and bounds.
     pub limits: Limits,
+    /// When a commit reaches the disk.
+    pub synchronous: Synchronous,
     /// The page's folder.
     pub web: PathBuf,
 }
@@ -48,6 +50,7 @@ impl Default for Config {
             cost: Cost::OWASP,
             queue: Queue::DEFAULT,
             limits: Limits::DEFAULT,
+            synchronous: Synchronous::Normal,
             web: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist")),
         }
     }
@@ -82,7 +85,7 @@ pub async fn serve_on(
 
 /// The database ready, and what the handlers share.
 fn prepare(config: &Config) -> Result<Arc<http::AppState>, Box<dyn std::error::Error>> {
-    let store = Store::open(&config.database)?;
+    let store = Store::open(&config.database, config.synchronous)?;
     let seeding = Hasher::new(config.cost, []);
     let stored = store.write(|tx| {
         if db::seed_if_empty(&tx, |password| seeding.hash(password))? {

@@ -1,16 +1,18 @@
 //! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE]
 //! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]
-//! [--header-timeout S] [--body-timeout S] [--max-connections N] [--session-idle S]`
+//! [--header-timeout S] [--body-timeout S] [--max-connections N] [--session-idle S]
+//! [--synchronous normal|full]`
 
 use std::process::ExitCode;
 
 use enswitch_people_server::Config;
 use enswitch_people_server::auth::Cost;
+use enswitch_people_server::store::Synchronous;
 
 const USAGE: &str = "usage: enswitch-people-server [--address 127.0.0.1:8080] \
 [--database enswitch-people.sqlite] [--argon2-memory KIB] [--argon2-iterations N] \
 [--argon2-lanes N] [--web DIR] [--header-timeout S] [--body-timeout S] \
-[--max-connections N] [--session-idle S]";
+[--max-connections N] [--session-idle S] [--synchronous normal|full]";
 
 fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config::default();
@@ -35,6 +37,13 @@ fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
             "--header-timeout" => config.limits.header_seconds = number(value()?)?.into(),
             "--body-timeout" => config.limits.body_seconds = number(value()?)?.into(),
             "--max-connections" => config.limits.connections = number(value()?)? as usize,
+            "--synchronous" => {
+                config.synchronous = match value()?.as_str() {
+                    "normal" => Synchronous::Normal,
+                    "full" => Synchronous::Full,
+                    _ => return Err("--synchronous: normal or full".to_owned()),
+                };
+            }
             "--session-idle" => config.limits.session_idle_seconds = number(value()?)?.into(),
             _ => return Err(format!("unknown option {flag}")),
         }

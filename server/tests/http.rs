@@ -414,7 +414,8 @@ fn a_change_survives_a_restart() {
 #[test]
 fn on_sigterm_the_request_in_flight_finishes_and_the_database_closes() {
     let dir = folder("sigterm");
-    let server = Server::start(&dir);
+    // Every commit on the disk, too: the flag an operator sets for power losses.
+    let server = Server::start_with(&dir, &["--synchronous", "full"]);
     let port = server.port;
     server.slow_password("bob.admin");
     let in_flight = server.send(&format!("{}&id=21&title=Dr", auth("bob.admin")));
