@@ -75,7 +75,7 @@ pub use authz::{
     Actor, Caller, Context, CustomerChain, Privilege, RequestAddress, Roles, Uniqueness,
     UnknownPrivilege,
 };
-pub use decide::decide;
+pub use decide::{StoredCheck, check_stored, decide};
 pub use error::{Error, ErrorCode, ErrorKind, InvalidStatus, Report, Status, UnknownErrorCode};
 pub use field::{Field, FieldSet, UnknownField};
 pub use form::{Choice, Form, FormField, Refusal, form};

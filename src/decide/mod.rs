@@ -2,6 +2,9 @@
 
 mod cross;
 mod preconditions;
+mod stored;
+
+pub use stored::{StoredCheck, check_stored};
 
 use crate::authz::permission::{self, Standing};
 use crate::authz::{Caller, Context, RequestAddress, Uniqueness};
@@ -249,12 +252,8 @@ impl Decision<'_, '_> {
     /// What the policy and the role catalogue say of a real change. (A list's count was
     /// bounded by the policy when it was parsed.)
     fn check_policy(&self, change: &Change) -> Result<(), ErrorKind> {
-        let policy = self.policy;
+        policy_refusal(change, self.policy)?;
         match change {
-            Change::Email(None) if policy.require_email() => Err(ErrorKind::EmailRequired {}),
-            Change::Language(Some(language)) if !policy.allows_language(language) => {
-                Err(ErrorKind::LanguageNotAllowed {})
-            }
             Change::Role(id) if self.context.roles().level(id.get()).is_none() => {
                 Err(ErrorKind::UnknownRole {})
             }
@@ -263,6 +262,18 @@ impl Decision<'_, '_> {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// What the policy alone says of a well-formed change: the rules that read no context,
+/// shared by [`decide`] and [`check_stored`].
+fn policy_refusal(change: &Change, policy: &Policy) -> Result<(), ErrorKind> {
+    match change {
+        Change::Email(None) if policy.require_email() => Err(ErrorKind::EmailRequired {}),
+        Change::Language(Some(language)) if !policy.allows_language(language) => {
+            Err(ErrorKind::LanguageNotAllowed {})
+        }
+        _ => Ok(()),
     }
 }
 
