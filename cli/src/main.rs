@@ -10,53 +10,24 @@
 //! `--directory` the demo directory built into this program is used. Exit status: 0 for
 //! a `2xx` answer, 1 for a `4xx` answer, 2 for a usage error or an unreadable directory.
 
-use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::net::IpAddr;
 use std::process::ExitCode;
 
 use enswitch_people::{
-    Actor, Context, CustomerChain, Envelope, Error, ErrorKind, Field, FieldSet, Person, Policy,
-    Privilege, Report, Request, RequestAddress, Roles, Uniqueness, decide,
+    Actor, Context, CustomerChain, Envelope, Error, ErrorKind, Field, FieldSet, Person, Privilege,
+    Report, Request, RequestAddress, Roles, Uniqueness, decide,
 };
-use serde::Deserialize;
 
-const DEMO: &str = include_str!("../demo-directory.json");
+use crate::directory::{DEMO, Directory, chain, load};
+
+mod directory;
+mod lint;
 
 const USAGE: &str =
-    "usage: enswitch-people-cli [--directory FILE] [--from IP] [--print-person] QUERY";
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Directory {
-    customers: Vec<Customer>,
-    roles: Vec<Role>,
-    people: Vec<Person>,
-    #[serde(default)]
-    policy: Policy,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Customer {
-    id: u64,
-    #[serde(default)]
-    parent: Option<u64>,
-    #[serde(default)]
-    plan_forbids: FieldSet,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Role {
-    id: u64,
-    #[expect(
-        dead_code,
-        reason = "part of the format, for people reading the directory"
-    )]
-    name: String,
-    privileges: Vec<String>,
-}
+    "usage: enswitch-people-cli [--directory FILE] [--from IP] [--print-person] QUERY
+       enswitch-people-cli lint [--directory FILE | --jsonl FILE|- | --database FILE] \
+[--policy FILE] [--diff OLD_POLICY] [--json]";
 
 struct Options {
     directory: Option<String>,
@@ -66,7 +37,11 @@ struct Options {
 }
 
 fn main() -> ExitCode {
-    let options = match options(std::env::args().skip(1)) {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().is_some_and(|first| first == "lint") {
+        return lint::main(args.skip(1));
+    }
+    let options = match options(args) {
         Ok(options) => options,
         Err(message) => return usage_error(&message),
     };
@@ -140,35 +115,6 @@ fn options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         print_person,
         query,
     })
-}
-
-/// The directory, with every customer chain checked to reach a root.
-fn load(text: &str) -> Result<Directory, String> {
-    let directory: Directory = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    for customer in &directory.customers {
-        chain(&directory, customer.id)?;
-    }
-    Ok(directory)
-}
-
-/// The customer ids from `customer` up to the root; bounded by the number of
-/// customers, so a cycle is an error rather than a hang.
-fn chain(directory: &Directory, customer: u64) -> Result<Vec<u64>, String> {
-    let parents: BTreeMap<u64, Option<u64>> = directory
-        .customers
-        .iter()
-        .map(|c| (c.id, c.parent))
-        .collect();
-    let mut chain = vec![customer];
-    let mut current = customer;
-    while let Some(parent) = parents.get(&current).copied().flatten() {
-        if chain.len() > parents.len() {
-            return Err(format!("customer {customer}'s parents form a cycle"));
-        }
-        chain.push(parent);
-        current = parent;
-    }
-    Ok(chain)
 }
 
 fn refuse(key: &'static str, kind: ErrorKind) -> Envelope {

@@ -1,39 +1,10 @@
 //! The demo program, run as a user would: arguments, output lines, exit status.
 
+mod common;
+
 use std::process::Command;
 
-/// The program, as cargo built it for these tests.
-const PROGRAM: &str = env!("CARGO_BIN_EXE_enswitch-people-cli");
-
-/// Runs the example; returns its exit code, stdout lines and stderr.
-fn run(args: &[&str]) -> (i32, Vec<String>, String) {
-    run_with_input(args, "")
-}
-
-/// Runs the example with `input` on its standard input.
-fn run_with_input(args: &[&str], input: &str) -> (i32, Vec<String>, String) {
-    use std::io::Write as _;
-    let mut child = Command::new(PROGRAM)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the program is built by cargo test");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    (
-        output.status.code().unwrap(),
-        stdout.lines().map(str::to_owned).collect(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
+use common::{PROGRAM, run, run_with_input};
 
 const OK: &str = r#"{"responses":[{"code":"204","key":"","message":"OK"}]}"#;
 

@@ -20,7 +20,7 @@ const KEPT_READERS: usize = 8;
 /// When a commit reaches the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Synchronous {
-    /// At the next checkpoint (within [`CHECKPOINT_EVERY`]): a commit survives the
+    /// At the next checkpoint (within a second): a commit survives the
     /// process being killed; a power loss may take the last second's commits back,
     /// never the database's consistency. About three times the commits a second.
     Normal,
