@@ -78,6 +78,9 @@ fn title_company_description() {
     canonical("description", "one\r\ntwo\r\n", "one\ntwo");
     canonical("description", "", "");
     refused("description", "one\ttwo", "control_character");
+    // The same beside characters outside ASCII, which are read another way.
+    canonical("description", "Café\r\nZoë", "Café\nZoë");
+    refused("description", "Café\tZoë", "control_character");
     refused("description", &"x".repeat(1025), "too_long");
     for c in [
         '\u{061C}',
