@@ -78,7 +78,7 @@ pub use authz::{
 pub use decide::{StoredCheck, check_stored, decide};
 pub use error::{Error, ErrorCode, ErrorKind, InvalidStatus, Report, Status, UnknownErrorCode};
 pub use field::{Field, FieldSet, UnknownField};
-pub use form::{Choice, Form, FormField, Refusal, form};
+pub use form::{Choice, Form, FormField, Group, InputKind, Refusal, form, form_in};
 pub use person::Person;
 pub use policy::{OnUnknownParameter, Policy, PolicyError, PolicySettings};
 pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request, RequestBuilder};

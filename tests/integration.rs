@@ -10,7 +10,7 @@ use common::{
 };
 use enswitch_people::{
     Accepted, Context, CustomerChain, English, Envelope, Error, ErrorCode, ErrorKind, Field,
-    FieldSet, Person, Policy, PolicySettings, Privilege, Request, RequestAddress, Roles,
+    FieldSet, German, Person, Policy, PolicySettings, Privilege, Request, RequestAddress, Roles,
     SourceList, Uniqueness, Write, form,
 };
 
@@ -73,25 +73,40 @@ fn the_form_for_a_plain_user_on_their_own_record() {
             .unwrap()
             .clone()
     };
+    // Every zone of the crate's table is suggested, in its own spelling.
+    let mut timezone = field("timezone");
+    let suggested = timezone
+        .as_object_mut()
+        .unwrap()
+        .remove("suggestions")
+        .unwrap();
+    let suggested: Vec<&str> = suggested
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z.as_str().unwrap())
+        .collect();
+    assert_eq!(suggested.len(), chrono_tz::TZ_VARIANTS.len());
+    assert!(suggested.contains(&"Europe/London") && suggested.contains(&"America/New_York"));
     assert_eq!(
-        field("timezone"),
-        serde_json::json!({"field":"timezone","editable":true,"value":"Europe/London","clearable":true,"limits":{},"can_change":true})
+        timezone,
+        serde_json::json!({"field":"timezone","group":"regional","group_label":"Regional settings","label":"Time zone","help":"A time zone such as Europe/London.","input":"text","editable":true,"value":"Europe/London","clearable":true,"limits":{},"can_change":true})
     );
     assert_eq!(
         field("username"),
-        serde_json::json!({"field":"username","editable":false,"refusal":{"status":"402","code":"not_self_service"},"value":"alice","clearable":false,"limits":{"min_length":1,"max_length":128},"can_change":false})
+        serde_json::json!({"field":"username","group":"sign_in","group_label":"Sign-in and security","label":"Username","help":"What this person signs in with.","input":"text","editable":false,"refusal":{"status":"402","code":"not_self_service"},"reason":"Your role does not allow this.","value":"alice","clearable":false,"limits":{"min_length":1,"max_length":128},"can_change":false})
     );
     assert_eq!(
         field("role"),
-        serde_json::json!({"field":"role","editable":false,"refusal":{"status":"402","code":"not_self_service"},"value":"4","clearable":false,"limits":{},"choices":[],"can_change":false})
+        serde_json::json!({"field":"role","group":"administration","group_label":"Administration","label":"Role","help":"","input":"choice","editable":false,"refusal":{"status":"402","code":"not_self_service"},"reason":"Your role does not allow this.","value":"4","clearable":false,"limits":{},"choices":[],"can_change":false})
     );
     assert_eq!(
         field("password"),
-        serde_json::json!({"field":"password","editable":true,"clearable":false,"limits":{"min_length":8,"max_length":128},"can_change":true})
+        serde_json::json!({"field":"password","group":"sign_in","group_label":"Sign-in and security","label":"New password","help":"Leave empty to keep the current one.","input":"secret","editable":true,"clearable":false,"limits":{"min_length":8,"max_length":128},"can_change":true})
     );
     assert_eq!(
         field("time_format"),
-        serde_json::json!({"field":"time_format","editable":true,"value":"24","clearable":false,"limits":{},"choices":[{"value":"12","label":"12"},{"value":"24","label":"24"}],"can_change":true})
+        serde_json::json!({"field":"time_format","group":"regional","group_label":"Regional settings","label":"Time format","help":"12 or 24 hours.","input":"choice","editable":true,"value":"24","clearable":false,"limits":{},"choices":[{"value":"12","label":"12"},{"value":"24","label":"24"}],"can_change":true})
     );
     assert_eq!(
         field("email")["limits"],
@@ -106,7 +121,79 @@ fn the_form_for_a_plain_user_on_their_own_record() {
         serde_json::json!({"min_length":2,"max_length":20})
     );
     assert_eq!(json["person"], 11);
-    assert_eq!(json["fields"].as_array().unwrap().len(), Field::COUNT);
+    // Group by group, in the order a form shows them.
+    let order: Vec<&str> = json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "title",
+            "forename",
+            "surname",
+            "company",
+            "email",
+            "telephone",
+            "mobile",
+            "fax",
+            "extension",
+            "country",
+            "language",
+            "timezone",
+            "date_format",
+            "time_format",
+            "username",
+            "password",
+            "source",
+            "public_key",
+            "role",
+            "description"
+        ]
+    );
+}
+
+#[test]
+fn the_form_speaks_the_catalogues_language_and_names_the_roles() {
+    let mut roles = roles();
+    roles.set_name(3, "Administrator");
+    let target = alice();
+    let ids = chain(target.customer);
+    let caller = actor(&admin()).caller("", RequestAddress::Unknown).unwrap();
+    let theirs = context(&roles, &target, &ids);
+    let described =
+        enswitch_people::form_in(&target, &caller, &theirs, &Policy::default(), &German).unwrap();
+    let timezone = described.field(Field::Timezone).unwrap();
+    assert_eq!(
+        (timezone.group_label, timezone.label, timezone.help),
+        (
+            "Regionale Einstellungen",
+            "Zeitzone",
+            "Eine Zeitzone wie Europe/Berlin."
+        )
+    );
+    let role = described.field(Field::Role).unwrap();
+    let labels: Vec<(&str, &str)> = role
+        .choices
+        .iter()
+        .flatten()
+        .map(|c| (c.value.as_str(), c.label.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [("3", "Administrator"), ("4", "user"), ("5", "none")]
+    );
+    let me = admin();
+    let mine = chain(me.customer);
+    let own_context = context(&roles, &me, &mine);
+    let own = enswitch_people::form_in(&me, &caller, &own_context, &Policy::default(), &German);
+    let own_role = own.unwrap().field(Field::Role).unwrap().clone();
+    assert_eq!(
+        own_role.reason.as_deref(),
+        Some("Ihre Rolle erlaubt dies nicht.")
+    );
 }
 
 #[test]
@@ -118,7 +205,7 @@ fn the_form_offers_the_closed_sets_and_only_those() {
     let policy: Policy = serde_json::from_str(r#"{"languages":["en-GB","fr"]}"#).unwrap();
     let description = form(&target, &caller, &context(&roles, &target, &ids), &policy).unwrap();
     let choices = |field: Field| -> Option<Vec<String>> {
-        let entry = &description.fields[field as usize];
+        let entry = description.field(field).unwrap();
         let values = entry.choices.as_ref()?.iter().map(|c| c.value.clone());
         Some(values.collect())
     };
@@ -152,7 +239,7 @@ fn the_form_for_an_administrator_offers_the_roles_they_may_give() {
         forbids,
     );
     let description = form(&target, &caller, &ctx, &Policy::default()).unwrap();
-    let role = &description.fields[Field::Role as usize];
+    let role = description.field(Field::Role).unwrap();
     let offered: Vec<(&str, &str)> = role
         .choices
         .as_ref()
@@ -164,7 +251,7 @@ fn the_form_for_an_administrator_offers_the_roles_they_may_give() {
         offered,
         [("3", "administrator"), ("4", "user"), ("5", "none")]
     );
-    let key = &description.fields[Field::PublicKey as usize];
+    let key = description.field(Field::PublicKey).unwrap();
     assert!(!key.editable);
     assert_eq!(
         key.refusal.map(|r| (r.status.to_string(), r.code)),
@@ -200,7 +287,7 @@ fn a_field_with_no_valid_change_says_so() {
         &Policy::default(),
     )
     .unwrap();
-    let role = &description.fields[Field::Role as usize];
+    let role = description.field(Field::Role).unwrap();
     assert!(role.editable && !role.can_change);
     // An allow-list of the stored language alone leaves only clearing it.
     let policy: Policy = PolicySettings {
@@ -211,7 +298,7 @@ fn a_field_with_no_valid_change_says_so() {
     .unwrap();
     let roles = common::roles();
     let description = form(&target, &caller, &context(&roles, &target, &ids), &policy).unwrap();
-    let language = &description.fields[Field::Language as usize];
+    let language = description.field(Field::Language).unwrap();
     assert_eq!(language.choices.as_ref().unwrap()[0].value, "en-GB");
     assert!(language.can_change, "clearing is a change");
     let cleared = Person {
@@ -219,7 +306,7 @@ fn a_field_with_no_valid_change_says_so() {
         ..target.clone()
     };
     let description = form(&cleared, &caller, &context(&roles, &cleared, &ids), &policy).unwrap();
-    assert!(description.fields[Field::Language as usize].can_change);
+    assert!(description.field(Field::Language).unwrap().can_change);
 }
 
 #[test]

@@ -286,14 +286,21 @@ pub fn username_taken(
 /// # Errors
 /// The read fails.
 pub fn roles(connection: &Connection) -> rusqlite::Result<Roles> {
-    let mut statement = connection.prepare("SELECT id, privileges FROM roles")?;
-    let rows = statement.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut statement = connection.prepare_cached("SELECT id, name, privileges FROM roles")?;
+    let rows = statement.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
     let mut roles = Roles::new();
     for role in rows {
-        let (role_id, privileges) = role?;
-        let names: Vec<String> = serde_json::from_str(&privileges).unwrap_or_default();
-        let level = Privilege::from_privileges(names.iter().map(String::as_str));
+        let (role_id, name, privileges) = role?;
+        let privileges: Vec<String> = serde_json::from_str(&privileges).unwrap_or_default();
+        let level = Privilege::from_privileges(privileges.iter().map(String::as_str));
         roles.insert(unsigned(role_id), level);
+        roles.set_name(unsigned(role_id), name);
     }
     Ok(roles)
 }

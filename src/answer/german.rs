@@ -2,6 +2,8 @@
 
 use crate::answer::Catalogue;
 use crate::error::ErrorKind;
+use crate::field::Field;
+use crate::form::Group;
 
 /// The messages in German. The match is exhaustive, so a new error code does not
 /// compile until it has a German message.
@@ -146,6 +148,67 @@ impl Catalogue for German {
             K::PersonNotFound {} => "Die Person existiert nicht, oder Sie dürfen sie nicht \
                 ändern."
                 .into(),
+        }
+    }
+
+    fn label(&self, field: Field) -> &'static str {
+        match field {
+            Field::Company => "Firma",
+            Field::Country => "Land",
+            Field::DateFormat => "Datumsformat",
+            Field::Description => "Beschreibung",
+            Field::Email => "E-Mail",
+            Field::Extension => "Durchwahl",
+            Field::Fax => "Fax",
+            Field::Forename => "Vorname",
+            Field::Language => "Sprache",
+            Field::Mobile => "Mobiltelefon",
+            Field::Password => "Neues Passwort",
+            Field::PublicKey => "Öffentlicher OpenPGP-Schlüssel",
+            Field::Role => "Rolle",
+            Field::Source => "Erlaubte Absenderadressen",
+            Field::Surname => "Nachname",
+            Field::Telephone => "Telefon",
+            Field::TimeFormat => "Zeitformat",
+            Field::Timezone => "Zeitzone",
+            Field::Title => "Titel",
+            Field::Username => "Benutzername",
+        }
+    }
+
+    fn help(&self, field: Field) -> &'static str {
+        match field {
+            Field::Company | Field::Forename | Field::Surname | Field::Role => "",
+            Field::Country => "Zwei Buchstaben, etwa DE.",
+            Field::DateFormat => "Wie dieser Person Daten angezeigt werden.",
+            Field::Description => "Notizen zu dieser Person; mehrere Zeilen sind möglich.",
+            Field::Email => "Eine oder mehrere Adressen, durch Kommas getrennt.",
+            Field::Extension => "Die Nummer, an die die Namenswahl weiterleitet.",
+            Field::Fax | Field::Mobile | Field::Telephone => {
+                "In internationaler Form, etwa +49 30 901820."
+            }
+            Field::Language => "Ein Sprachkennzeichen, etwa de-DE.",
+            Field::Password => "Leer lassen, um das bisherige zu behalten.",
+            Field::PublicKey => {
+                "Ein öffentlicher OpenPGP-Schlüsselblock, wie gpg --export --armor ihn schreibt."
+            }
+            Field::Source => {
+                "Die Adressen, von denen sich diese Person anmelden darf, etwa 192.0.2.0/24; leer für überall."
+            }
+            Field::TimeFormat => "12 oder 24 Stunden.",
+            Field::Timezone => "Eine Zeitzone wie Europe/Berlin.",
+            Field::Title => "Etwa Dr. oder Frau.",
+            Field::Username => "Womit sich diese Person anmeldet.",
+        }
+    }
+
+    fn group(&self, group: Group) -> &'static str {
+        match group {
+            Group::Name => "Name",
+            Group::Contact => "Kontakt",
+            Group::Regional => "Regionale Einstellungen",
+            Group::SignIn => "Anmeldung und Sicherheit",
+            Group::Administration => "Verwaltung",
         }
     }
 }

@@ -74,11 +74,14 @@ impl FromStr for Privilege {
     }
 }
 
-/// The role catalogue: which roles exist, and the privilege level of each.
+/// The role catalogue: which roles exist, the privilege level of each, and the names a
+/// form shows them by.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Roles {
     /// Sorted by id, ids unique.
     levels: Vec<(u64, Privilege)>,
+    /// Sorted by id, ids unique; only for a form (no rule reads a name).
+    names: Vec<(u64, String)>,
 }
 
 impl Roles {
@@ -108,6 +111,24 @@ impl Roles {
             .binary_search_by_key(&id, |&(id, _)| id)
             .ok()
             .map(|i| self.levels[i].1)
+    }
+
+    /// Names role `id` (such as "Administrator"), for a form's choices.
+    pub fn set_name(&mut self, id: u64, name: impl Into<String>) {
+        let name = name.into();
+        match self.names.binary_search_by_key(&id, |(id, _)| *id) {
+            Ok(i) => self.names[i].1 = name,
+            Err(i) => self.names.insert(i, (id, name)),
+        }
+    }
+
+    /// The name of role `id`, when it was given one.
+    #[must_use]
+    pub fn name(&self, id: u64) -> Option<&str> {
+        self.names
+            .binary_search_by_key(&id, |(id, _)| *id)
+            .ok()
+            .map(|i| self.names[i].1.as_str())
     }
 }
 

@@ -1,10 +1,17 @@
 //! The form description: for a stored person, a caller and their context, what each
-//! field holds, whether the caller may change it (and if not, the refusal), how it is
-//! checked, and the choices where the set is closed. It reads the same rule function
-//! as [`crate::decide`] and the same field table, so the two cannot disagree.
+//! field holds, whether the caller may change it (and if not, the refusal and why), how
+//! it is checked, the choices where the set is closed, and how a form shows it (its
+//! group, label, help and input) in a catalogue's language. It reads the same rule
+//! function as [`crate::decide`] and the same field table, so the two cannot disagree,
+//! and a page draws it without a list of fields of its own.
+
+mod layout;
+
+pub use layout::{Group, InputKind};
 
 use serde::Serialize;
 
+use crate::answer::{Catalogue, English};
 use crate::authz::permission::{Standing, reach};
 use crate::authz::{Caller, Context};
 use crate::decide::rules;
@@ -12,9 +19,10 @@ use crate::error::{ErrorCode, Report, Status};
 use crate::field::{Field, with_field_table};
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::value::{DateFormat, FieldValue, Limits, Rules, TimeFormat};
+use crate::value::{DateFormat, FieldValue, Limits, Rules, TimeFormat, TimeZone};
 
-/// What a form shows for one person: every field, in the field table's order.
+/// What a form shows for one person: every field, group by group in the order a form
+/// shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Form {
     /// The person's id.
@@ -23,16 +31,37 @@ pub struct Form {
     pub fields: Vec<FormField>,
 }
 
+impl Form {
+    /// The entry of `field`.
+    #[must_use]
+    pub fn field(&self, field: Field) -> Option<&FormField> {
+        self.fields.iter().find(|entry| entry.field == field)
+    }
+}
+
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FormField {
     /// The field.
     pub field: Field,
+    /// The group it stands in.
+    pub group: Group,
+    /// The group's heading, in the catalogue's language.
+    pub group_label: &'static str,
+    /// Its label, in the catalogue's language.
+    pub label: &'static str,
+    /// Its help, in the catalogue's language (empty when the label says it all).
+    pub help: &'static str,
+    /// How its value is entered.
+    pub input: InputKind,
     /// Whether the caller may change it.
     pub editable: bool,
     /// When not editable, the answer a change would get (`402` or `403`, and its code).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<Refusal>,
+    /// When not editable, why: the refusal's message, in the catalogue's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// The value as stored (the role as its id); never the password, which is not
     /// stored here.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,6 +74,9 @@ pub struct FormField {
     /// the roles this caller may give, the policy's languages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<Choice>>,
+    /// Values to suggest where the set is open but long: every time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<Vec<&'static str>>,
     /// Whether any valid change exists: `false` when the field is not editable, or
     /// when its choices hold nothing but the stored value and it cannot be cleared
     /// (a language allow-list of the stored language alone, say, leaves only clearing).
@@ -65,7 +97,8 @@ pub struct Refusal {
 pub struct Choice {
     /// The value to send.
     pub value: String,
-    /// What to show: the value itself, or for a role its privilege level.
+    /// What to show: the value itself, or for a role its name (its privilege level
+    /// when the catalogue names none).
     pub label: String,
 }
 
@@ -92,7 +125,7 @@ macro_rules! define_limits {
 
 with_field_table!(define_limits);
 
-/// The form description for `person`, as `caller` may edit it.
+/// The form description for `person`, as `caller` may edit it, in English.
 ///
 /// # Errors
 /// `404 person_not_found` (key `id`, alone) when the person is out of the caller's
@@ -103,11 +136,37 @@ pub fn form(
     context: &Context<'_>,
     policy: &Policy,
 ) -> Result<Form, Report> {
+    form_in(person, caller, context, policy, &English)
+}
+
+/// The form description for `person`, as `caller` may edit it, its words in
+/// `catalogue`'s language.
+///
+/// # Errors
+/// As [`form`].
+pub fn form_in(
+    person: &Person,
+    caller: &Caller,
+    context: &Context<'_>,
+    policy: &Policy,
+    catalogue: &dyn Catalogue,
+) -> Result<Form, Report> {
     let standing = reach(caller, person, context).ok_or_else(Report::not_found)?;
     let rules = rules(policy);
-    let fields = Field::ALL
-        .into_iter()
-        .map(|field| describe(field, person, standing, context, policy, &rules))
+    let fields = layout::LAYOUT
+        .iter()
+        .flat_map(|&(group, fields)| fields.iter().map(move |&field| (group, field)))
+        .map(|(group, field)| {
+            let on = Describe {
+                person,
+                standing,
+                context,
+                policy,
+                rules: &rules,
+                catalogue,
+            };
+            on.field(group, field)
+        })
         .collect();
     Ok(Form {
         person: person.id,
@@ -115,39 +174,55 @@ pub fn form(
     })
 }
 
-fn describe(
-    field: Field,
-    person: &Person,
+/// What one field's description reads.
+struct Describe<'a> {
+    person: &'a Person,
     standing: Standing,
-    context: &Context<'_>,
-    policy: &Policy,
-    rules: &Rules,
-) -> FormField {
-    let allowed = standing.may_change(field, None, policy, context);
-    let refusal = allowed.as_ref().err().map(|kind| Refusal {
-        status: kind.status(),
-        code: kind.code(),
-    });
-    let value = match field {
-        Field::Role => Some(person.role.to_string()),
-        _ => person.text(field).map(str::to_owned),
-    };
-    let choices = choices(field, standing, context, policy);
-    let stored = value.as_deref().unwrap_or_default();
-    let can_change = allowed.is_ok()
-        && choices.as_ref().is_none_or(|choices| {
-            choices.iter().any(|c| c.value != stored)
-                || (field.is_clearable() && !stored.is_empty())
+    context: &'a Context<'a>,
+    policy: &'a Policy,
+    rules: &'a Rules,
+    catalogue: &'a dyn Catalogue,
+}
+
+impl Describe<'_> {
+    fn field(&self, group: Group, field: Field) -> FormField {
+        let (person, catalogue) = (self.person, self.catalogue);
+        let allowed = self
+            .standing
+            .may_change(field, None, self.policy, self.context);
+        let refusal = allowed.as_ref().err().map(|kind| Refusal {
+            status: kind.status(),
+            code: kind.code(),
         });
-    FormField {
-        field,
-        editable: allowed.is_ok(),
-        refusal,
-        value,
-        clearable: field.is_clearable(),
-        limits: limits(field, rules),
-        choices,
-        can_change,
+        let value = match field {
+            Field::Role => Some(person.role.to_string()),
+            _ => person.text(field).map(str::to_owned),
+        };
+        let choices = choices(field, self.standing, self.context, self.policy);
+        let stored = value.as_deref().unwrap_or_default();
+        let can_change = allowed.is_ok()
+            && choices.as_ref().is_none_or(|choices| {
+                choices.iter().any(|c| c.value != stored)
+                    || (field.is_clearable() && !stored.is_empty())
+            });
+        FormField {
+            field,
+            group,
+            group_label: catalogue.group(group),
+            label: catalogue.label(field),
+            help: catalogue.help(field),
+            input: layout::input_kind(field, choices.is_some()),
+            editable: allowed.is_ok(),
+            refusal,
+            reason: allowed.err().map(|kind| catalogue.message(&kind)),
+            value,
+            clearable: field.is_clearable(),
+            limits: limits(field, self.rules),
+            choices,
+            suggestions: (field == Field::Timezone)
+                .then(|| TimeZone::all().map(|zone| zone.as_str()).collect()),
+            can_change,
+        }
     }
 }
 
@@ -176,7 +251,11 @@ fn choices(
             })
             .map(|(id, level)| Choice {
                 value: id.to_string(),
-                label: level.as_str().to_owned(),
+                label: context
+                    .roles()
+                    .name(id)
+                    .unwrap_or(level.as_str())
+                    .to_owned(),
             })
             .collect(),
         _ => return None,

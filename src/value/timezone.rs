@@ -43,6 +43,11 @@ impl TimeZone {
     pub fn tz(&self) -> Tz {
         self.0
     }
+
+    /// Every zone, in the table's order (alphabetical).
+    pub fn all() -> impl Iterator<Item = TimeZone> {
+        TZ_VARIANTS.iter().copied().map(TimeZone)
+    }
 }
 
 impl fmt::Display for TimeZone {

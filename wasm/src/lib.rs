@@ -8,7 +8,7 @@
 //! {"person": {…as people/get gives it…},
 //!  "actor": {"id": 11, "customer": 3, "level": "user"},
 //!  "chain": [3, 2, 1],
-//!  "roles": [{"id": 3, "level": "administrator"}, {"id": 4, "level": "user"}],
+//!  "roles": [{"id": 3, "level": "administrator", "name": "Administrator"}, …],
 //!  "plan_forbids": ["public_key"],
 //!  "policy": {…optional…},
 //!  "language": "en" | "de"}
@@ -48,11 +48,20 @@ struct ActorInput {
 struct RoleInput {
     id: u64,
     level: Privilege,
+    /// What a form shows it by.
+    #[serde(default)]
+    name: Option<String>,
 }
 
 impl Input {
     fn roles(&self) -> Roles {
-        self.roles.iter().map(|r| (r.id, r.level)).collect()
+        let mut roles: Roles = self.roles.iter().map(|r| (r.id, r.level)).collect();
+        for role in &self.roles {
+            if let Some(name) = &role.name {
+                roles.set_name(role.id, name.clone());
+            }
+        }
+        roles
     }
 
     /// The actor as a caller. The browser cannot know the address the server will see:
@@ -115,7 +124,8 @@ fn server_checks(accepted: &Accepted<'_>) -> Vec<&'static str> {
 pub fn form(input: &str) -> String {
     with_input(input, |input, context| {
         let described = input.caller().and_then(|caller| {
-            enswitch_people::form(&input.person, &caller, context, &input.policy)
+            let catalogue = input.catalogue();
+            enswitch_people::form_in(&input.person, &caller, context, &input.policy, catalogue)
         });
         match described {
             Ok(form) => json!({ "form": form }),

@@ -52,7 +52,10 @@ pub(crate) async fn form_context(State(state): State<Arc<AppState>>, signed: Sig
         let roles: Vec<serde_json::Value> = reached
             .roles
             .iter()
-            .map(|(id, level)| serde_json::json!({"id": id, "level": level}))
+            .map(|(id, level)| {
+                let name = reached.roles.name(id);
+                serde_json::json!({"id": id, "level": level, "name": name})
+            })
             .collect();
         serde_json::json!({
             "person": reached.person,
