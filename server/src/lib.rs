@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use enswitch_people::Policy;
+use enswitch_people::{Policy, PolicySettings};
 use tokio::sync::Semaphore;
 
 use crate::auth::Throttle;
@@ -83,6 +83,17 @@ pub async fn serve_on(
     listen::run(listener, state, config.limits).await
 }
 
+/// The rules: the specification's, with the `was.<field>` preconditions turned on, so
+/// that a client (the page) can say what it read and an update made against a value
+/// changed since is refused rather than written over it.
+fn server_policy() -> Policy {
+    let settings = PolicySettings {
+        preconditions: true,
+        ..PolicySettings::default()
+    };
+    Policy::try_from(settings).expect("the default settings with preconditions are valid")
+}
+
 /// The database ready, and what the handlers share.
 fn prepare(config: &Config) -> Result<Arc<http::AppState>, Box<dyn std::error::Error>> {
     let store = Store::open(&config.database, config.synchronous)?;
@@ -103,7 +114,7 @@ fn prepare(config: &Config) -> Result<Arc<http::AppState>, Box<dyn std::error::E
         slots: Slots::new(config.queue),
         bodies: Semaphore::new(config.limits.bodies),
         limits: config.limits,
-        policy: Policy::default(),
+        policy: server_policy(),
         web: config.web.clone(),
     }))
 }

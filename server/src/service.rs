@@ -6,8 +6,9 @@ use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use enswitch_people::{
-    Accepted, Actor, Caller, Context, CustomerChain, Envelope, Field, FieldSet, Obligation, Person,
-    Policy, Privilege, Request, RequestAddress, Roles, SourceList, Uniqueness, decide,
+    Accepted, Actor, Caller, Catalogue, Context, CustomerChain, Envelope, Field, FieldSet,
+    Obligation, Person, Policy, Privilege, Report, Request, RequestAddress, Roles, SourceList,
+    Uniqueness, decide,
 };
 use rusqlite::Connection;
 
@@ -47,6 +48,49 @@ pub struct Credentials {
     /// Over a session, the stored hash `auth_password` was verified against: a new
     /// password or email needs it.
     pub confirmed: Option<String>,
+}
+
+/// Who is asking, from where, and in which language the answer is to be.
+#[derive(Clone, Copy)]
+pub struct Asker<'a> {
+    /// What they proved.
+    pub credentials: &'a Credentials,
+    /// The address the request came from.
+    pub peer: IpAddr,
+    /// How sessions end.
+    pub sessions: Sessions,
+    /// The language of the answer's messages.
+    pub language: &'a (dyn Catalogue + Sync),
+}
+
+impl std::fmt::Debug for Asker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Asker")
+            .field("credentials", &self.credentials)
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Asker<'_> {
+    fn refused(&self, report: &Report) -> Envelope {
+        Envelope::refused_in(report, self.language)
+    }
+
+    fn unauthenticated(&self) -> Envelope {
+        self.refused(&Report::unauthenticated())
+    }
+
+    fn not_found(&self) -> Envelope {
+        self.refused(&Report::not_found())
+    }
+
+    fn answer(&self, decision: &Result<Accepted<'_>, Report>) -> Envelope {
+        match decision {
+            Ok(accepted) => Envelope::accepted(accepted),
+            Err(report) => self.refused(report),
+        }
+    }
 }
 
 /// How sessions end beside their own end time.
@@ -108,10 +152,14 @@ struct Fresh {
 /// the peer (`401`), then rule 1 (`402`).
 fn fresh_caller(
     connection: &Connection,
-    credentials: &Credentials,
-    peer: IpAddr,
-    sessions: Sessions,
+    asker: Asker<'_>,
 ) -> Result<Result<Fresh, Outcome>, ServerError> {
+    let Asker {
+        credentials,
+        peer,
+        sessions,
+        ..
+    } = asker;
     let now = now();
     let (id, touch) = match &credentials.proof {
         Proof::Session(hash) => match db::session(connection, hash, now, sessions.idle)? {
@@ -119,17 +167,17 @@ fn fresh_caller(
                 let stale = session.last_used < now - sessions.refresh();
                 (session.person, stale.then(|| hash.clone()))
             }
-            None => return Ok(Err(Outcome::early(Envelope::unauthenticated(), None))),
+            None => return Ok(Err(Outcome::early(asker.unauthenticated(), None))),
         },
         Proof::Password { id, .. } => (*id, None),
     };
     let Some(row) = db::person(connection, id)? else {
-        return Ok(Err(Outcome::early(Envelope::unauthenticated(), None)));
+        return Ok(Err(Outcome::early(asker.unauthenticated(), None)));
     };
     if let Proof::Password { hash, .. } = &credentials.proof
         && *hash != row.password_hash
     {
-        return Ok(Err(Outcome::early(Envelope::unauthenticated(), None)));
+        return Ok(Err(Outcome::early(asker.unauthenticated(), None)));
     }
     let roles = db::roles(connection)?;
     let me = &row.person;
@@ -143,7 +191,7 @@ fn fresh_caller(
                 password_hash: row.password_hash,
                 touch,
             }),
-            Err(report) => Err(Outcome::early(Envelope::refused(&report), Some(id))),
+            Err(report) => Err(Outcome::early(asker.refused(&report), Some(id))),
         },
     )
 }
@@ -158,12 +206,13 @@ pub fn update(
     store: &Store,
     hasher: &Hasher,
     policy: &Policy,
-    (credentials, peer, sessions): (&Credentials, IpAddr, Sessions),
+    asker: Asker<'_>,
     request: &Request<'_>,
     new_password: Option<&NewPassword>,
 ) -> Result<Outcome, ServerError> {
+    let credentials = asker.credentials;
     store.write(|tx| {
-        let fresh = match fresh_caller(&tx, credentials, peer, sessions)? {
+        let fresh = match fresh_caller(&tx, asker)? {
             Ok(fresh) => fresh,
             Err(outcome) => return Ok(outcome),
         };
@@ -175,7 +224,7 @@ pub fn update(
             Ok(id) => id,
             Err(report) => {
                 tx.commit()?; // the session's use
-                return Ok(Outcome::early(Envelope::refused(&report), actor));
+                return Ok(Outcome::early(asker.refused(&report), actor));
             }
         };
         let answer = |envelope| Outcome {
@@ -185,7 +234,7 @@ pub fn update(
         };
         let Some(row) = db::person(&tx, id)? else {
             tx.commit()?;
-            return Ok(answer(Envelope::not_found()));
+            return Ok(answer(asker.not_found()));
         };
         let person = row.person;
         let chain = db::customer_chain(&tx, person.customer)?;
@@ -201,14 +250,14 @@ pub fn update(
         let Ok(Accepted::Ready(update)) = &decision else {
             // A refusal or validation=1 writes nothing but the session's use.
             tx.commit()?;
-            return Ok(answer(Envelope::of(&decision)));
+            return Ok(answer(asker.answer(&decision)));
         };
         // Over a session, a new password or email needs the current password too.
         let sensitive =
             update.change(Field::Password).is_some() || update.change(Field::Email).is_some();
         let confirmed = credentials.confirmed.as_deref() == Some(fresh.password_hash.as_str());
         if sensitive && matches!(credentials.proof, Proof::Session(_)) && !confirmed {
-            return Ok(answer(Envelope::unauthenticated()));
+            return Ok(answer(asker.unauthenticated()));
         }
         // Under BEGIN IMMEDIATE no other writer comes between the read and the write,
         // so a precondition cannot fail here; should one, nothing is written.
@@ -253,7 +302,7 @@ pub fn update(
         let diff = serde_json::to_string(&update.diff()).map_err(|_| ServerError::Internal)?;
         db::audit(&tx, fresh.caller.actor().id(), id, &diff, now)?;
         tx.commit()?;
-        Ok(answer(Envelope::of(&decision)))
+        Ok(answer(asker.answer(&decision)))
     })
 }
 
@@ -280,22 +329,22 @@ pub struct Reached {
 /// The database fails.
 pub fn read(
     store: &Store,
-    (credentials, peer, sessions): (&Credentials, IpAddr, Sessions),
+    asker: Asker<'_>,
     request: &Request<'_>,
     data: impl FnOnce(Reached) -> serde_json::Value,
 ) -> Result<Outcome, ServerError> {
     let found = store.read(|connection| {
-        let fresh = match fresh_caller(connection, credentials, peer, sessions)? {
+        let fresh = match fresh_caller(connection, asker)? {
             Ok(fresh) => fresh,
             Err(outcome) => return Ok(Err(outcome)),
         };
         let actor = Some(fresh.caller.actor().id());
         let id = match fresh.caller.person_id(request) {
             Ok(id) => id,
-            Err(report) => return Ok(Err(Outcome::early(Envelope::refused(&report), actor))),
+            Err(report) => return Ok(Err(Outcome::early(asker.refused(&report), actor))),
         };
         let not_found = Outcome {
-            envelope: Envelope::not_found(),
+            envelope: asker.not_found(),
             actor,
             person: Some(id),
         };

@@ -435,3 +435,35 @@ fn on_sigterm_the_request_in_flight_finishes_and_the_database_closes() {
         .unwrap();
     assert_eq!(title, "Dr");
 }
+
+#[test]
+fn answers_in_the_language_asked_and_refuses_a_change_made_since_read() {
+    let server = Server::start(&folder("language"));
+    let query = format!(
+        "/api/json/people/update/?{}&id=11&timezone=Mars/Base",
+        auth("alice")
+    );
+    let german = [("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")];
+    let (_, body) = server.call("GET", &query, &german, b"");
+    assert_eq!(
+        body,
+        r#"{"responses":[{"code":"400","key":"timezone","message":"Die Zeitzone muss ein IANA-Name wie Europe/Berlin sein, oder leer für die Voreinstellung."}]}"#
+    );
+    // An API client that names no language keeps Enswitch's English.
+    let (_, body) = server.call("GET", &query, &[], b"");
+    assert!(
+        body.contains("The time zone must be an IANA name"),
+        "{body}"
+    );
+    // The page says what it read; a value changed since is not written over.
+    let stale = format!("{}&id=11&title=Prof&was.title=Mx", auth("alice"));
+    assert_eq!(
+        server.update(&stale),
+        r#"{"responses":[{"code":"400","key":"title","message":"This field was changed since you read it; read it again and make your change to what is stored now."}]}"#
+    );
+    let title: String = server
+        .database()
+        .query_row("SELECT title FROM people WHERE id = 11", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(title, "Prof");
+}

@@ -21,14 +21,14 @@ pub(crate) async fn update(State(state): State<Arc<AppState>>, signed: Signed) -
     };
     let owned = Arc::clone(&state);
     let outcome = blocking(move || {
-        let who = (&signed.credentials, signed.peer, owned.limits.sessions());
-        let update = &signed.request;
+        let asker = signed.asker(owned.limits.sessions());
+        let (store, hasher, policy) = (&owned.store, &owned.hasher, &owned.policy);
         service::update(
-            &owned.store,
-            &owned.hasher,
-            &owned.policy,
-            who,
-            update,
+            store,
+            hasher,
+            policy,
+            asker,
+            &signed.request,
             new_password.as_ref(),
         )
     });
@@ -74,8 +74,8 @@ async fn read(
     data: fn(Reached) -> serde_json::Value,
 ) -> Answer {
     let outcome = blocking(move || {
-        let who = (&signed.credentials, signed.peer, state.limits.sessions());
-        service::read(&state.store, who, &signed.request, data)
+        let asker = signed.asker(state.limits.sessions());
+        service::read(&state.store, asker, &signed.request, data)
     });
     outcome.await.map_or_else(Answer::from, Answer::from)
 }

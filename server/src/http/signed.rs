@@ -10,18 +10,20 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequest, Request as HttpRequest};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use enswitch_people::{Envelope, Field, MAX_REQUEST_BYTES, Report, Request, normalize_password};
+use enswitch_people::{
+    Catalogue, English, Envelope, Field, German, MAX_REQUEST_BYTES, Report, Request,
+    normalize_password,
+};
 
 use crate::auth::{Cost, token_hash};
 use crate::db;
 use crate::errors::ServerError;
 use crate::http::AppState;
 use crate::http::answer::Answer;
-use crate::service::{self, Credentials, NewPassword, Proof};
+use crate::service::{self, Asker, Credentials, NewPassword, Proof, Sessions};
 
 /// A request whose sender proved who they are (not yet what they may do: the service
 /// reads that again where it decides).
-#[derive(Debug)]
 pub(crate) struct Signed {
     /// The request, as the crate read it.
     pub(crate) request: Request<'static>,
@@ -29,6 +31,20 @@ pub(crate) struct Signed {
     pub(crate) credentials: Credentials,
     /// The address the request came from.
     pub(crate) peer: IpAddr,
+    /// The language the request asks its answer in.
+    pub(crate) language: &'static (dyn Catalogue + Sync),
+}
+
+impl Signed {
+    /// Who is asking, as the service reads them.
+    pub(crate) fn asker(&self, sessions: Sessions) -> Asker<'_> {
+        Asker {
+            credentials: &self.credentials,
+            peer: self.peer,
+            sessions,
+            language: self.language,
+        }
+    }
 }
 
 impl FromRequest<Arc<AppState>> for Signed {
@@ -36,13 +52,66 @@ impl FromRequest<Arc<AppState>> for Signed {
 
     async fn from_request(request: HttpRequest, state: &Arc<AppState>) -> Result<Signed, Answer> {
         let (parts, peer, request) = read(request, state).await?;
-        let credentials = authenticate(state, &parts.headers, &request, peer).await?;
+        let language = language(&parts.headers);
+        let credentials = authenticate(state, &parts.headers, &request, peer)
+            .await
+            .map_err(|denied| denied.answer(language))?;
         Ok(Signed {
             request,
             credentials,
             peer,
+            language,
         })
     }
+}
+
+/// A `q` value in thousandths (RFC 9110 §12.4.2: `0`, `0.` and up to three digits, or
+/// `1` with zeros); anything else is 0, never chosen.
+fn weight(q: &str) -> u16 {
+    let q = q.trim();
+    match q.split_once('.') {
+        _ if q == "1" => 1000,
+        None if q == "0" => 0,
+        Some(("1", zeros)) if zeros.len() <= 3 && zeros.bytes().all(|b| b == b'0') => 1000,
+        Some(("0", digits)) if digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            let padded = format!("{digits:0<3}");
+            padded.parse().unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
+/// The catalogue the request's `Accept-Language` names first (by weight) among those the
+/// crate has: English when it names none of them, so that an API client keeps
+/// Enswitch's own messages.
+pub(crate) fn language(headers: &HeaderMap) -> &'static (dyn Catalogue + Sync) {
+    let Some(accepted) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return &English;
+    };
+    let mut best: Option<(u16, &'static (dyn Catalogue + Sync))> = None;
+    // A header is bounded by hyper's head limit; at most 32 ranges are read.
+    for range in accepted.split(',').take(32) {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1000, weight);
+        let primary = tag.split('-').next().unwrap_or_default();
+        let catalogue: &'static (dyn Catalogue + Sync) = if primary.eq_ignore_ascii_case("de") {
+            &German
+        } else if primary.eq_ignore_ascii_case("en") {
+            &English
+        } else {
+            continue;
+        };
+        if weight > 0 && best.is_none_or(|(most, _)| weight > most) {
+            best = Some((weight, catalogue));
+        }
+    }
+    best.map_or(&English, |(_, catalogue)| catalogue)
 }
 
 /// A request as the crate reads it, before anyone signed in: for `POST /api/session/`.
@@ -92,7 +161,10 @@ async fn read(
         .get(header::CONTENT_TYPE)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
     let request = Request::from_parts(query, content_type.as_deref(), &body)
-        .map_err(|error| Answer::from(Envelope::refused(&Report::from(error))))?
+        .map_err(|error| {
+            let language = language(&parts.headers);
+            Answer::from(Envelope::refused_in(&Report::from(error), language))
+        })?
         .into_owned();
     Ok((parts, peer, request))
 }
@@ -135,6 +207,18 @@ impl From<ServerError> for Denied {
     }
 }
 
+impl Denied {
+    /// The answer, its `401` in `language`.
+    pub(crate) fn answer(self, language: &dyn Catalogue) -> Answer {
+        match self {
+            Denied::Unauthenticated => {
+                Envelope::refused_in(&Report::unauthenticated(), language).into()
+            }
+            other => other.into(),
+        }
+    }
+}
+
 impl From<Denied> for Answer {
     fn from(denied: Denied) -> Answer {
         match denied {
@@ -162,11 +246,11 @@ async fn authenticate(
     headers: &HeaderMap,
     request: &Request<'_>,
     peer: IpAddr,
-) -> Result<Credentials, Answer> {
+) -> Result<Credentials, Denied> {
     let Some(token) = bearer(headers) else {
         let (Some(username), Some(password)) = (request.auth_username(), request.auth_password())
         else {
-            return Err(Denied::Unauthenticated.into());
+            return Err(Denied::Unauthenticated);
         };
         let (id, hash) = verify_password(state, username, password, peer).await?;
         return Ok(Credentials {
@@ -186,7 +270,7 @@ async fn authenticate(
         Some(password) => {
             let (id, verified) = verify_password(state, &person.username, password, peer).await?;
             if id != person.id {
-                return Err(Denied::Unauthenticated.into());
+                return Err(Denied::Unauthenticated);
             }
             Some(verified)
         }
@@ -273,4 +357,54 @@ pub(crate) async fn hash_new_password(
     drop(slot);
     drop(place);
     Ok(Some(new?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answers_language_is_the_first_accepted_the_crate_has() {
+        let rows = [
+            (None, "en"),
+            (Some("de-DE,de;q=0.9,en;q=0.8"), "de"),
+            (Some("fr-FR, en;q=0.5, de;q=0.4"), "en"),
+            (Some("en;q=0.2, de;q=0.7"), "de"),
+            (Some("fr, it"), "en"),
+            (Some("de;q=0"), "en"),
+            (Some("DE"), "de"),
+            (Some("de;q=x, en;q=0.001"), "en"),
+        ];
+        for (header, expected) in rows {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = header {
+                headers.insert(header::ACCEPT_LANGUAGE, value.parse().unwrap());
+            }
+            let label = language(&headers).label(Field::Password);
+            let found = if label == "Neues Passwort" {
+                "de"
+            } else {
+                "en"
+            };
+            assert_eq!(found, expected, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn weights_are_read_in_thousandths() {
+        let rows = [
+            ("1", 1000),
+            ("1.000", 1000),
+            ("0", 0),
+            ("0.5", 500),
+            ("0.25", 250),
+            ("0.001", 1),
+            ("1.5", 0),
+            ("0.1234", 0),
+            ("x", 0),
+        ];
+        for (q, expected) in rows {
+            assert_eq!(weight(q), expected, "{q}");
+        }
+    }
 }
