@@ -203,7 +203,7 @@ fn one_of_each() -> Vec<ErrorKind> {
         K::TooLong { max: 64 },
         K::TooShort { min: 8 },
         K::ControlCharacter {},
-        K::InvisibleCharacter {},
+        K::InvisibleCharacter { position: 3 },
         K::TooManyMarks { max: 30 },
         K::InvalidNameCharacter {},
         K::NameWithoutLetter {},

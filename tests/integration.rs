@@ -98,7 +98,7 @@ fn the_form_for_a_plain_user_on_their_own_record() {
     );
     assert_eq!(
         field("role"),
-        serde_json::json!({"field":"role","group":"administration","group_label":"Administration","label":"Role","help":"","input":"choice","editable":false,"refusal":{"status":"402","code":"not_self_service"},"reason":"Your role does not allow this.","value":"4","clearable":false,"limits":{},"choices":[],"can_change":false})
+        serde_json::json!({"field":"role","group":"administration","group_label":"Administration","label":"Role","help":"","input":"choice","editable":false,"refusal":{"status":"402","code":"not_self_service"},"reason":"Your role does not allow this.","value":"4","value_label":"user","clearable":false,"limits":{},"choices":[],"can_change":false})
     );
     assert_eq!(
         field("password"),

@@ -9,4 +9,4 @@ if ! [ -x /usr/bin/chromium ]; then
 fi
 cargo build -p enswitch-people-server
 bash web/build.sh
-(cd web && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; } && node --test tests/)
+(cd web && { { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ]; } || npm ci --no-audit --no-fund; } && node --test tests/)

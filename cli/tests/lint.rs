@@ -51,7 +51,7 @@ fn legacy_values_are_listed_with_their_verdicts_and_counted() {
         listed,
         [
             "       2  legacy                country       refused: unknown_country: The country must be an assigned two-letter ISO 3166-1 code, such as GB (not UK) or US.",
-            "       2  legacy                forename      refused: invisible_character: This value contains an invisible, direction-changing, private-use or unassigned character; send plain text.",
+            "       2  legacy                forename      refused: invisible_character: This value contains an invisible, direction-changing, private-use or unassigned character at position 4; send plain text.",
             "       2  legacy                public_key    refused: private_key_block: This is a private key. Never send it: export and send the public key (-----BEGIN PGP PUBLIC KEY BLOCK-----) instead.",
             "       2  legacy                source        refused: host_bits_set: 192.0.2.1/24 has host bits set; did you mean 192.0.2.0/24?",
             "       2  legacy                timezone      rewritten to \"Europe/Paris\"",

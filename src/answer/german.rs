@@ -55,10 +55,11 @@ impl Catalogue for German {
             K::ControlCharacter {} => "Dieser Wert enthält ein Steuerzeichen (etwa einen \
                 Tabulator oder Zeilenumbruch); senden Sie einfachen Text."
                 .into(),
-            K::InvisibleCharacter {} => "Dieser Wert enthält ein unsichtbares, die \
+            K::InvisibleCharacter { position } => format!(
+                "Dieser Wert enthält an Stelle {position} ein unsichtbares, die \
                 Schreibrichtung änderndes, privat genutztes oder nicht vergebenes Zeichen; \
                 senden Sie einfachen Text."
-                .into(),
+            ),
             K::TooManyMarks { max } => format!(
                 "Ein Zeichen trägt hier zu viele kombinierende Zeichen: höchstens {max} sind erlaubt."
             ),

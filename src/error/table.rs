@@ -177,8 +177,11 @@ error_table! {
     ControlCharacter { } => "control_character", INVALID,
         "This value contains a control character (such as a tab or line break); send plain text.";
     /// An invisible, direction-changing, private-use or unassigned character.
-    InvisibleCharacter { } => "invisible_character", INVALID,
-        "This value contains an invisible, direction-changing, private-use or unassigned character; send plain text.";
+    InvisibleCharacter {
+        /// Where the character stands, counting characters from 1.
+        position: usize,
+    } => "invisible_character", INVALID,
+        "This value contains an invisible, direction-changing, private-use or unassigned character at position {position}; send plain text.";
     /// Too many combining marks on one character.
     TooManyMarks {
         /// The most marks one base character may carry.

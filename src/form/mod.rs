@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::answer::{Catalogue, English};
 use crate::authz::permission::{Standing, reach};
-use crate::authz::{Caller, Context};
+use crate::authz::{Caller, Context, Privilege};
 use crate::decide::rules;
 use crate::error::{ErrorCode, Report, Status};
 use crate::field::{Field, with_field_table};
@@ -66,6 +66,10 @@ pub struct FormField {
     /// stored here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// What to show for the value where it is not the text itself: the role's name (its
+    /// privilege level when the catalogue names none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_label: Option<String>,
     /// Whether an empty value clears the field.
     pub clearable: bool,
     /// How long a value may be, and how many entries a list may hold.
@@ -216,6 +220,15 @@ impl Describe<'_> {
             refusal,
             reason: allowed.err().map(|kind| catalogue.message(&kind)),
             value,
+            value_label: (field == Field::Role).then(|| {
+                let roles = self.context.roles();
+                let level = roles.level(person.role).map(Privilege::as_str);
+                roles
+                    .name(person.role)
+                    .or(level)
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
             clearable: field.is_clearable(),
             limits: limits(field, self.rules),
             choices,

@@ -476,7 +476,10 @@ mod tests {
         let ten: Vec<String> = (0..10).map(|i| format!("u{i}@example.com")).collect();
         let twice = format!("{},{}", ten.join(","), ten.join(",").to_uppercase());
         check(&twice, Ok(&ten.join(", ")));
-        check("a@x.org\u{200B}", Err(ErrorKind::InvisibleCharacter {}));
+        check(
+            "a@x.org\u{200B}",
+            Err(ErrorKind::InvisibleCharacter { position: 8 }),
+        );
     }
 
     /// Where `address`'s `@` is when it is plain, by the one-pass check and by the

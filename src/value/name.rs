@@ -73,7 +73,10 @@ mod tests {
             ("क््््््\u{200D}््््््", Err(ErrorKind::TooManyMarks { max: 4 })),
             ("نیک\u{200C}نام", Ok("نیک\u{200C}نام")),
             // Reh does not join to the left: no joiner after it.
-            ("مهر\u{200C}داد", Err(ErrorKind::InvisibleCharacter {})),
+            (
+                "مهر\u{200C}داد",
+                Err(ErrorKind::InvisibleCharacter { position: 4 }),
+            ),
             ("R2D2", Err(ErrorKind::InvalidNameCharacter {})),
             ("a_b", Err(ErrorKind::InvalidNameCharacter {})),
             ("<script>", Err(ErrorKind::InvalidNameCharacter {})),
@@ -106,7 +109,7 @@ mod tests {
         );
         assert_eq!(
             format!("A{}", "\u{34F}".repeat(63)).parse::<PersonName>(),
-            Err(ErrorKind::InvisibleCharacter {})
+            Err(ErrorKind::InvisibleCharacter { position: 2 })
         );
     }
 }

@@ -85,6 +85,14 @@ pub(crate) fn check_raw_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
     Ok(())
 }
 
+/// The refusal of the invisible character at byte `i` of `s`, naming where it stands as
+/// a person counts: characters from 1 (counted only when refused).
+#[cold]
+fn invisible_at(s: &str, i: usize) -> ErrorKind {
+    let position = s.get(..i).map_or(0, |before| before.chars().count()) + 1;
+    ErrorKind::InvisibleCharacter { position }
+}
+
 /// Refuses control characters (but those `control_ok` allows: line breaks in a
 /// description, white space between list entries) and invisible or direction-changing
 /// ones; a joiner or variation selector passes only where the plain-text rules allow
@@ -123,7 +131,7 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
             return Err(ErrorKind::ControlCharacter {});
         }
         if is_invisible(c, category) && !joiner_in_context(s, i, c) {
-            return Err(ErrorKind::InvisibleCharacter {});
+            return Err(invisible_at(s, i));
         }
     }
     Ok(most_marks)
@@ -345,7 +353,9 @@ mod tests {
         );
     }
 
-    const INVISIBLE: Result<&str, ErrorKind> = Err(ErrorKind::InvisibleCharacter {});
+    const fn invisible(position: usize) -> Result<&'static str, ErrorKind> {
+        Err(ErrorKind::InvisibleCharacter { position })
+    }
     const CONTROL: Result<&str, ErrorKind> = Err(ErrorKind::ControlCharacter {});
 
     #[test]
@@ -424,7 +434,7 @@ mod tests {
             '\u{F0000}',
             '\u{0378}',
         ] {
-            plain(&format!("a{c}b"), 64, INVISIBLE);
+            plain(&format!("a{c}b"), 64, invisible(2));
         }
         plain("a\u{2028}b", 64, CONTROL);
         plain("a\u{2029}b", 64, CONTROL);
@@ -457,18 +467,18 @@ mod tests {
         plain("क्\u{200D}ष", 64, Ok("क्\u{200D}ष"));
         plain("क्\u{200C}ष", 64, Ok("क्\u{200C}ष"));
         // Latin letters do not join.
-        plain("a\u{200C}b", 64, INVISIBLE);
-        plain("a\u{200D}b", 64, INVISIBLE);
-        plain("\u{200D}", 64, INVISIBLE);
+        plain("a\u{200C}b", 64, invisible(2));
+        plain("a\u{200D}b", 64, invisible(2));
+        plain("\u{200D}", 64, invisible(1));
         // Emoji: a ZWJ sequence, with and without a variation selector.
         plain("👨\u{200D}👩\u{200D}👧", 64, Ok("👨\u{200D}👩\u{200D}👧"));
         plain("❤\u{FE0F}\u{200D}🔥", 64, Ok("❤\u{FE0F}\u{200D}🔥"));
         plain("☺\u{FE0E}", 64, Ok("☺\u{FE0E}"));
-        plain("a\u{FE0F}", 64, INVISIBLE);
-        plain("👨\u{200D}a", 64, INVISIBLE);
+        plain("a\u{FE0F}", 64, invisible(2));
+        plain("👨\u{200D}a", 64, invisible(2));
         // Between pictographs only: digits, `#`, `*`, `©` have the Emoji property.
-        plain("Room 1\u{200D}2", 64, INVISIBLE);
-        plain("#\u{200D}*", 64, INVISIBLE);
+        plain("Room 1\u{200D}2", 64, invisible(7));
+        plain("#\u{200D}*", 64, invisible(2));
         // © and ® are Extended_Pictographic in Unicode's own tables (the specification's aside
         // counts them with the digits): the table decides.
         plain("©\u{200D}👨", 64, Ok("©\u{200D}👨"));
@@ -476,7 +486,7 @@ mod tests {
         plain("👩🏽\u{200D}💻", 64, Ok("👩🏽\u{200D}💻"));
         plain("🏳\u{FE0F}\u{200D}🌈", 64, Ok("🏳\u{FE0F}\u{200D}🌈"));
         plain("1\u{FE0F}\u{20E3}", 64, Ok("1\u{FE0F}\u{20E3}"));
-        plain("👩🏽\u{FE0F}\u{200D}💻", 64, INVISIBLE);
+        plain("👩🏽\u{FE0F}\u{200D}💻", 64, invisible(4));
     }
 
     #[test]

@@ -78,7 +78,7 @@ mod tests {
         );
         assert_eq!(
             "Acme\u{200F}".parse::<Company>(),
-            Err(ErrorKind::InvisibleCharacter {})
+            Err(ErrorKind::InvisibleCharacter { position: 5 })
         );
     }
 }
