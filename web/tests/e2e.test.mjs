@@ -302,6 +302,62 @@ test('a new email needs the current password, and signing out ends the session',
   await context.close();
 });
 
+/** Presses Tab until `id` has focus (at most `most` times); how many it took. */
+async function tabTo(page, id, most = 40) {
+  for (let presses = 1; presses <= most; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement.id) === id) return presses;
+  }
+  throw new Error(`${id} not reached in ${most} tabs`);
+}
+
+test('by keyboard alone: an administrator in English, a plain user in German', async () => {
+  const admin = await open();
+  await admin.page.focus('#sign-in-username');
+  await admin.page.keyboard.type('bob.admin');
+  await admin.page.keyboard.press('Tab');
+  await admin.page.keyboard.type('bob.admin-password');
+  await admin.page.keyboard.press('Enter');
+  await admin.page.waitForSelector('#editor:not([hidden])');
+  await tabTo(admin.page, 'person-id');
+  await admin.page.keyboard.press('Control+A');
+  await admin.page.keyboard.type('21');
+  await admin.page.keyboard.press('Enter');
+  await admin.page.waitForFunction(() => document.getElementById('whom').textContent.startsWith('carol'));
+  await tabTo(admin.page, 'field-title');
+  await admin.page.keyboard.type('Dr');
+  await admin.page.keyboard.press('Enter');
+  await admin.page.waitForSelector('#summary.success');
+  assert.equal(await admin.page.evaluate(() => document.activeElement.id), 'summary');
+  assert.equal(stored('title', 21), 'Dr');
+  assert.deepEqual(admin.errors, []);
+  await admin.context.close();
+
+  const user = await open();
+  await user.page.focus('#sign-in-username');
+  await user.page.keyboard.type('alice');
+  await user.page.keyboard.press('Tab');
+  await user.page.keyboard.type('alice-password');
+  await user.page.keyboard.press('Enter');
+  await user.page.waitForSelector('#editor:not([hidden])');
+  // Read-only fields are no tab stops: from the heading, the language, sign out, then
+  // the first field.
+  assert.equal(await tabTo(user.page, 'page-language'), 1);
+  await user.page.keyboard.press('ArrowDown'); // Deutsch
+  await user.page.waitForFunction(() => document.querySelector('label[for="field-title"]').textContent === 'Titel');
+  assert.equal(await tabTo(user.page, 'field-title'), 2);
+  await user.page.keyboard.press('Control+A');
+  await user.page.keyboard.type('x'.repeat(65));
+  await user.page.keyboard.press('Enter');
+  await user.page.waitForSelector('#summary.error');
+  assert.equal(await user.page.textContent('#summary h3'), 'Es gibt ein Problem');
+  await user.page.keyboard.press('Tab'); // the summary's link to the field
+  await user.page.keyboard.press('Enter');
+  assert.equal(await user.page.evaluate(() => document.activeElement.id), 'field-title');
+  assert.deepEqual(user.errors, []);
+  await user.context.close();
+});
+
 test('the page keeps no list of fields, labels, reasons or limits of its own', async () => {
   const source = readFileSync(join(root, 'web', 'app.js'), 'utf8') + readFileSync(join(root, 'web', 'index.html'), 'utf8');
   const { page, context } = await open();
