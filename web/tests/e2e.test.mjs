@@ -302,6 +302,16 @@ test('a new email needs the current password, and signing out ends the session',
   await context.close();
 });
 
+/** Signs in by typing and Tab and Enter only. */
+async function signInByKeyboard(page, username) {
+  await page.focus('#sign-in-username');
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(`${username}-password`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#editor:not([hidden])');
+}
+
 /** Presses Tab until `id` has focus (at most `most` times); how many it took. */
 async function tabTo(page, id, most = 40) {
   for (let presses = 1; presses <= most; presses += 1) {
@@ -313,12 +323,7 @@ async function tabTo(page, id, most = 40) {
 
 test('by keyboard alone: an administrator in English, a plain user in German', async () => {
   const admin = await open();
-  await admin.page.focus('#sign-in-username');
-  await admin.page.keyboard.type('bob.admin');
-  await admin.page.keyboard.press('Tab');
-  await admin.page.keyboard.type('bob.admin-password');
-  await admin.page.keyboard.press('Enter');
-  await admin.page.waitForSelector('#editor:not([hidden])');
+  await signInByKeyboard(admin.page, 'bob.admin');
   await tabTo(admin.page, 'person-id');
   await admin.page.keyboard.press('Control+A');
   await admin.page.keyboard.type('21');
@@ -334,12 +339,7 @@ test('by keyboard alone: an administrator in English, a plain user in German', a
   await admin.context.close();
 
   const user = await open();
-  await user.page.focus('#sign-in-username');
-  await user.page.keyboard.type('alice');
-  await user.page.keyboard.press('Tab');
-  await user.page.keyboard.type('alice-password');
-  await user.page.keyboard.press('Enter');
-  await user.page.waitForSelector('#editor:not([hidden])');
+  await signInByKeyboard(user.page, 'alice');
   // Read-only fields are no tab stops: from the heading, the language, sign out, then
   // the first field.
   assert.equal(await tabTo(user.page, 'page-language'), 1);
