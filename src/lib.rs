@@ -51,12 +51,13 @@
 #![warn(unreachable_pub)]
 
 // The layers, each using only those above it (the folders' own children aside):
-// error (L0) → value (L1) → field (L2) → request, person, policy (L3) → authz (L4)
-// → decide, update, form (L5) → answer (L6).
+// error (L0) → value (L1) → field, layout (L2) → request, person, policy (L3) → authz
+// (L4) → decide, update (L5) → answer (L6) → form (L7).
 mod error;
 mod value;
 
 mod field;
+mod layout;
 
 mod person;
 mod policy;
@@ -65,10 +66,11 @@ mod request;
 mod authz;
 
 mod decide;
-mod form;
 mod update;
 
 mod answer;
+
+mod form;
 
 pub use answer::{Answer, Catalogue, English, Envelope, EnvelopeError, German, Response};
 pub use authz::{
@@ -78,7 +80,8 @@ pub use authz::{
 pub use decide::{StoredCheck, check_stored, decide};
 pub use error::{Error, ErrorCode, ErrorKind, InvalidStatus, Report, Status, UnknownErrorCode};
 pub use field::{Field, FieldSet, UnknownField};
-pub use form::{Choice, Form, FormField, Group, InputKind, Refusal, form, form_in};
+pub use form::{Choice, Form, FormField, Refusal, form, form_in};
+pub use layout::{Group, InputKind};
 pub use person::Person;
 pub use policy::{OnUnknownParameter, Policy, PolicyError, PolicySettings};
 pub use request::{MAX_KEY_BYTES, MAX_PARAMETERS, MAX_REQUEST_BYTES, Request, RequestBuilder};

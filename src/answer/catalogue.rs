@@ -2,7 +2,7 @@
 
 use crate::error::ErrorKind;
 use crate::field::Field;
-use crate::form::Group;
+use crate::layout::Group;
 
 /// Renders an error's message, and names a form's fields and groups. [`English`] is the
 /// crate's own; implement this trait to answer in another language, using the error's

@@ -3,7 +3,7 @@
 use crate::answer::Catalogue;
 use crate::error::ErrorKind;
 use crate::field::Field;
-use crate::form::Group;
+use crate::layout::Group;
 
 /// The messages in German. The match is exhaustive, so a new error code does not
 /// compile until it has a German message.

@@ -5,10 +5,6 @@
 //! function as [`crate::decide`] and the same field table, so the two cannot disagree,
 //! and a page draws it without a list of fields of its own.
 
-mod layout;
-
-pub use layout::{Group, InputKind};
-
 use serde::Serialize;
 
 use crate::answer::{Catalogue, English};
@@ -17,6 +13,7 @@ use crate::authz::{Caller, Context, Privilege};
 use crate::decide::rules;
 use crate::error::{ErrorCode, Report, Status};
 use crate::field::{Field, with_field_table};
+use crate::layout::{self, Group, InputKind};
 use crate::person::Person;
 use crate::policy::Policy;
 use crate::value::{DateFormat, FieldValue, Limits, Rules, TimeFormat, TimeZone};
