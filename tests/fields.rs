@@ -264,6 +264,8 @@ fn public_key() {
         &"x".repeat(64 * 1024 + 1),
         "public_key_too_large",
     );
+    // At the bound exactly, the block is read (and this one is no armor).
+    refused("public_key", &"x".repeat(64 * 1024), "invalid_armor");
 }
 
 #[test]
