@@ -80,29 +80,6 @@ pub(crate) const LAYOUT: [(Group, &[Field]); 5] = [
     (Group::Administration, &[Field::Role, Field::Description]),
 ];
 
-// Every field stands in the layout exactly once.
-const _: () = {
-    let mut seen = [0u8; Field::COUNT];
-    let mut g = 0;
-    while g < LAYOUT.len() {
-        let fields = LAYOUT[g].1;
-        let mut i = 0;
-        while i < fields.len() {
-            seen[fields[i] as usize] += 1;
-            i += 1;
-        }
-        g += 1;
-    }
-    let mut f = 0;
-    while f < Field::COUNT {
-        assert!(
-            seen[f] == 1,
-            "a field is missing from the layout, or stands twice"
-        );
-        f += 1;
-    }
-};
-
 /// How `field` is entered, given whether it has a closed set of choices.
 pub(crate) const fn input_kind(field: Field, has_choices: bool) -> InputKind {
     match field {
@@ -111,5 +88,39 @@ pub(crate) const fn input_kind(field: Field, has_choices: bool) -> InputKind {
         Field::Password => InputKind::Secret,
         Field::Email | Field::Source => InputKind::List,
         _ => InputKind::Text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_stands_in_the_layout_once() {
+        let mut placed: Vec<Field> = LAYOUT
+            .iter()
+            .flat_map(|(_, fields)| *fields)
+            .copied()
+            .collect();
+        placed.sort_unstable();
+        assert_eq!(placed, Field::ALL);
+    }
+
+    #[test]
+    fn how_each_field_is_entered() {
+        let rows = [
+            (Field::Description, false, InputKind::MultiLine),
+            (Field::PublicKey, false, InputKind::MultiLine),
+            (Field::Password, false, InputKind::Secret),
+            (Field::Email, false, InputKind::List),
+            (Field::Source, false, InputKind::List),
+            (Field::Title, false, InputKind::Text),
+            (Field::Timezone, false, InputKind::Text),
+            (Field::Language, true, InputKind::Choice),
+            (Field::Role, true, InputKind::Choice),
+        ];
+        for (field, has_choices, expected) in rows {
+            assert_eq!(input_kind(field, has_choices), expected, "{field}");
+        }
     }
 }
