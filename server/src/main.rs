@@ -1,7 +1,7 @@
 //! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE]
 //! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]
 //! [--header-timeout S] [--body-timeout S] [--max-connections N] [--session-idle S]
-//! [--synchronous normal|full]`
+//! [--shutdown-timeout S] [--synchronous normal|full]`
 
 use std::process::ExitCode;
 
@@ -12,7 +12,7 @@ use enswitch_people_server::store::Synchronous;
 const USAGE: &str = "usage: enswitch-people-server [--address 127.0.0.1:8080] \
 [--database enswitch-people.sqlite] [--argon2-memory KIB] [--argon2-iterations N] \
 [--argon2-lanes N] [--web DIR] [--header-timeout S] [--body-timeout S] \
-[--max-connections N] [--session-idle S] [--synchronous normal|full]";
+[--max-connections N] [--session-idle S] [--shutdown-timeout S] [--synchronous normal|full]";
 
 fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config::default();
@@ -44,6 +44,7 @@ fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
                     _ => return Err("--synchronous: normal or full".to_owned()),
                 };
             }
+            "--shutdown-timeout" => config.limits.shutdown_seconds = number(value()?)?.into(),
             "--session-idle" => config.limits.session_idle_seconds = number(value()?)?.into(),
             _ => return Err(format!("unknown option {flag}")),
         }

@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use enswitch_people::{Envelope, Status};
+use enswitch_people::{Catalogue, Envelope, Report, Status};
 
 use crate::errors::ServerError;
 use crate::service::Outcome;
@@ -113,6 +113,43 @@ impl IntoResponse for Answer {
             outcome,
         });
         response
+    }
+}
+
+/// Why a request was not let in.
+pub(crate) enum Denied {
+    Unauthenticated,
+    Throttled(u64),
+    Busy,
+    Server(ServerError),
+}
+
+impl From<ServerError> for Denied {
+    fn from(error: ServerError) -> Denied {
+        Denied::Server(error)
+    }
+}
+
+impl Denied {
+    /// The answer, its `401` in `language`.
+    pub(crate) fn answer(self, language: &dyn Catalogue) -> Answer {
+        match self {
+            Denied::Unauthenticated => {
+                Envelope::refused_in(&Report::unauthenticated(), language).into()
+            }
+            other => other.into(),
+        }
+    }
+}
+
+impl From<Denied> for Answer {
+    fn from(denied: Denied) -> Answer {
+        match denied {
+            Denied::Unauthenticated => Envelope::unauthenticated().into(),
+            Denied::Throttled(seconds) => Answer::retry(ServerError::TooManyAttempts, seconds),
+            Denied::Busy => Answer::retry(ServerError::SignInBusy, 1),
+            Denied::Server(error) => error.into(),
+        }
     }
 }
 

@@ -8,8 +8,8 @@ use axum::http::HeaderMap;
 use enswitch_people::{Envelope, Field, Status};
 
 use crate::auth::{new_token, token_hash};
-use crate::http::answer::Answer;
-use crate::http::signed::{Denied, Signed, Unsigned, bearer, hash_new_password, verify_password};
+use crate::http::answer::{Answer, Denied};
+use crate::http::signed::{Signed, Unsigned, bearer, hash_new_password, verify_password};
 use crate::http::{AppState, blocking};
 use crate::service::{self, Reached, now};
 

@@ -6,6 +6,7 @@
 mod answer;
 mod files;
 mod handlers;
+mod language;
 mod signed;
 
 use std::path::PathBuf;

@@ -11,15 +11,15 @@ use axum::extract::{ConnectInfo, FromRequest, Request as HttpRequest};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use enswitch_people::{
-    Catalogue, English, Envelope, Field, German, MAX_REQUEST_BYTES, Report, Request,
-    normalize_password,
+    Catalogue, Envelope, Field, MAX_REQUEST_BYTES, Report, Request, normalize_password,
 };
 
 use crate::auth::{Cost, token_hash};
 use crate::db;
 use crate::errors::ServerError;
 use crate::http::AppState;
-use crate::http::answer::Answer;
+use crate::http::answer::{Answer, Denied};
+use crate::http::language::language;
 use crate::service::{self, Asker, Credentials, NewPassword, Proof, Sessions};
 
 /// A request whose sender proved who they are (not yet what they may do: the service
@@ -63,55 +63,6 @@ impl FromRequest<Arc<AppState>> for Signed {
             language,
         })
     }
-}
-
-/// A `q` value in thousandths (RFC 9110 §12.4.2: `0`, `0.` and up to three digits, or
-/// `1` with zeros); anything else is 0, never chosen.
-fn weight(q: &str) -> u16 {
-    let q = q.trim();
-    match q.split_once('.') {
-        _ if q == "1" => 1000,
-        None if q == "0" => 0,
-        Some(("1", zeros)) if zeros.len() <= 3 && zeros.bytes().all(|b| b == b'0') => 1000,
-        Some(("0", digits)) if digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()) => {
-            let padded = format!("{digits:0<3}");
-            padded.parse().unwrap_or(0)
-        }
-        _ => 0,
-    }
-}
-
-/// The catalogue the request's `Accept-Language` names first (by weight) among those the
-/// crate has: English when it names none of them, so that an API client keeps
-/// Enswitch's own messages.
-pub(crate) fn language(headers: &HeaderMap) -> &'static (dyn Catalogue + Sync) {
-    let Some(accepted) = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return &English;
-    };
-    let mut best: Option<(u16, &'static (dyn Catalogue + Sync))> = None;
-    // A header is bounded by hyper's head limit; at most 32 ranges are read.
-    for range in accepted.split(',').take(32) {
-        let mut parts = range.split(';');
-        let tag = parts.next().unwrap_or_default().trim();
-        let weight = parts
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .map_or(1000, weight);
-        let primary = tag.split('-').next().unwrap_or_default();
-        let catalogue: &'static (dyn Catalogue + Sync) = if primary.eq_ignore_ascii_case("de") {
-            &German
-        } else if primary.eq_ignore_ascii_case("en") {
-            &English
-        } else {
-            continue;
-        };
-        if weight > 0 && best.is_none_or(|(most, _)| weight > most) {
-            best = Some((weight, catalogue));
-        }
-    }
-    best.map_or(&English, |(_, catalogue)| catalogue)
 }
 
 /// A request as the crate reads it, before anyone signed in: for `POST /api/session/`.
@@ -190,43 +141,6 @@ async fn read_body(
         Ok(Ok(bytes)) => Ok(bytes.to_vec()),
         Ok(Err(_)) => Err(too_large()),
         Err(_) => Err(Answer::from(ServerError::RequestTimeout.envelope()).closing()),
-    }
-}
-
-/// Why a request was not let in.
-pub(crate) enum Denied {
-    Unauthenticated,
-    Throttled(u64),
-    Busy,
-    Server(ServerError),
-}
-
-impl From<ServerError> for Denied {
-    fn from(error: ServerError) -> Denied {
-        Denied::Server(error)
-    }
-}
-
-impl Denied {
-    /// The answer, its `401` in `language`.
-    pub(crate) fn answer(self, language: &dyn Catalogue) -> Answer {
-        match self {
-            Denied::Unauthenticated => {
-                Envelope::refused_in(&Report::unauthenticated(), language).into()
-            }
-            other => other.into(),
-        }
-    }
-}
-
-impl From<Denied> for Answer {
-    fn from(denied: Denied) -> Answer {
-        match denied {
-            Denied::Unauthenticated => Envelope::unauthenticated().into(),
-            Denied::Throttled(seconds) => Answer::retry(ServerError::TooManyAttempts, seconds),
-            Denied::Busy => Answer::retry(ServerError::SignInBusy, 1),
-            Denied::Server(error) => error.into(),
-        }
     }
 }
 
@@ -357,54 +271,4 @@ pub(crate) async fn hash_new_password(
     drop(slot);
     drop(place);
     Ok(Some(new?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_answers_language_is_the_first_accepted_the_crate_has() {
-        let rows = [
-            (None, "en"),
-            (Some("de-DE,de;q=0.9,en;q=0.8"), "de"),
-            (Some("fr-FR, en;q=0.5, de;q=0.4"), "en"),
-            (Some("en;q=0.2, de;q=0.7"), "de"),
-            (Some("fr, it"), "en"),
-            (Some("de;q=0"), "en"),
-            (Some("DE"), "de"),
-            (Some("de;q=x, en;q=0.001"), "en"),
-        ];
-        for (header, expected) in rows {
-            let mut headers = HeaderMap::new();
-            if let Some(value) = header {
-                headers.insert(header::ACCEPT_LANGUAGE, value.parse().unwrap());
-            }
-            let label = language(&headers).label(Field::Password);
-            let found = if label == "Neues Passwort" {
-                "de"
-            } else {
-                "en"
-            };
-            assert_eq!(found, expected, "{header:?}");
-        }
-    }
-
-    #[test]
-    fn weights_are_read_in_thousandths() {
-        let rows = [
-            ("1", 1000),
-            ("1.000", 1000),
-            ("0", 0),
-            ("0.5", 500),
-            ("0.25", 250),
-            ("0.001", 1),
-            ("1.5", 0),
-            ("0.1234", 0),
-            ("x", 0),
-        ];
-        for (q, expected) in rows {
-            assert_eq!(weight(q), expected, "{q}");
-        }
-    }
 }
