@@ -26,7 +26,7 @@ pub fn now() -> i64 {
 }
 
 /// What the actor proved, checked again where their rights are read.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Proof {
     /// A session, by its token's hash.
     Session(String),
@@ -39,9 +39,22 @@ pub enum Proof {
     },
 }
 
+impl std::fmt::Debug for Proof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Which proof, and whose: never a token's or a password's hash.
+        match self {
+            Proof::Session(_) => f.write_str("Session(..)"),
+            Proof::Password { id, .. } => f
+                .debug_struct("Password")
+                .field("id", id)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
 /// Who is asking, as authentication found them: nothing the rules read (those are read
 /// again in the transaction).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Credentials {
     /// The proof.
     pub proof: Proof,
@@ -61,6 +74,15 @@ pub struct Asker<'a> {
     pub sessions: Sessions,
     /// The language of the answer's messages.
     pub language: &'a (dyn Catalogue + Sync),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("proof", &self.proof)
+            .field("confirmed", &self.confirmed.is_some())
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Asker<'_> {
@@ -109,12 +131,18 @@ impl Sessions {
 }
 
 /// A new password, hashed before the transaction so that no writer waits for argon2.
-#[derive(Debug)]
 pub struct NewPassword {
     /// The password as the crate normalizes it.
     pub plain: String,
     /// Its hash at the configured cost.
     pub hash: String,
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password, nor its hash.
+        f.debug_struct("NewPassword").finish_non_exhaustive()
+    }
 }
 
 /// What a call answered, with the actor and the person for the log once known.
@@ -445,4 +473,30 @@ pub fn session_person(
         };
         Ok(db::person(connection, session.person)?.map(|row| row.person))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_password_a_hash_or_a_token() {
+        let credentials = Credentials {
+            proof: Proof::Password {
+                id: 11,
+                hash: "$argon2id$stored".to_owned(),
+            },
+            confirmed: Some("$argon2id$confirmed".to_owned()),
+        };
+        let session = Proof::Session("token-hash".to_owned());
+        let new = NewPassword {
+            plain: "correct horse".to_owned(),
+            hash: "$argon2id$new".to_owned(),
+        };
+        let shown = format!("{credentials:?} {session:?} {new:?}");
+        assert_eq!(
+            shown,
+            "Credentials { proof: Password { id: 11, .. }, confirmed: true } Session(..) NewPassword { .. }"
+        );
+    }
 }
