@@ -79,9 +79,15 @@ enum Key {
 #[derive(Debug, Clone, Copy)]
 struct Counter {
     attempts: u32,
-    /// No attempt is verified before this.
-    not_before: Instant,
     last: Instant,
+}
+
+impl Counter {
+    /// No attempt under `key` is verified before this: the delay its attempts earned,
+    /// from the last of them.
+    fn not_before(&self, key: &Key) -> Instant {
+        self.last + delay(bounds(key), self.attempts)
+    }
 }
 
 /// Refused for now: try again after this long.
@@ -155,8 +161,8 @@ impl Throttle {
         }
         let wait = keys
             .iter()
-            .filter_map(|key| state.counters.get(key))
-            .map(|c| c.not_before.saturating_duration_since(now))
+            .filter_map(|key| Some(state.counters.get(key)?.not_before(key)))
+            .map(|not_before| not_before.saturating_duration_since(now))
             .max()
             .unwrap_or_default();
         if !wait.is_zero() {
@@ -167,11 +173,11 @@ impl Throttle {
             .filter(|k| !state.counters.contains_key(*k))
             .count();
         if state.counters.len() + missing > MAX_COUNTERS {
-            state.counters.retain(|_, c| {
-                c.not_before > now || now.saturating_duration_since(c.last) < FORGET_AFTER
+            state.counters.retain(|k, c| {
+                c.not_before(k) > now || now.saturating_duration_since(c.last) < FORGET_AFTER
             });
             if state.counters.len() + missing > MAX_COUNTERS {
-                state.counters.retain(|_, c| c.not_before > now);
+                state.counters.retain(|k, c| c.not_before(k) > now);
             }
             if state.counters.len() + missing > MAX_COUNTERS {
                 return Err(RetryAfter(PER_PAIR.first));
@@ -180,7 +186,6 @@ impl Throttle {
         for key in &keys {
             let counter = state.counters.entry(key.clone()).or_insert(Counter {
                 attempts: 0,
-                not_before: now,
                 last: now,
             });
             if now.saturating_duration_since(counter.last) >= FORGET_AFTER {
@@ -188,7 +193,6 @@ impl Throttle {
             }
             counter.attempts = counter.attempts.saturating_add(1);
             counter.last = now;
-            counter.not_before = now + delay(bounds(key), counter.attempts);
         }
         Ok(Attempt {
             keys,
@@ -207,7 +211,6 @@ impl Throttle {
                     Key::Pair(..) => 0,
                     _ => counter.attempts.saturating_sub(1),
                 };
-                counter.not_before = counter.last + delay(bounds(key), counter.attempts);
             }
         }
         // Bounded: past the limit, a new username is not remembered (it only stays
