@@ -154,20 +154,18 @@ pub fn form_in(
 ) -> Result<Form, Report> {
     let standing = reach(caller, person, context).ok_or_else(Report::not_found)?;
     let rules = rules(policy);
+    let on = Describe {
+        person,
+        standing,
+        context,
+        policy,
+        rules: &rules,
+        catalogue,
+    };
     let fields = layout::LAYOUT
         .iter()
         .flat_map(|&(group, fields)| fields.iter().map(move |&field| (group, field)))
-        .map(|(group, field)| {
-            let on = Describe {
-                person,
-                standing,
-                context,
-                policy,
-                rules: &rules,
-                catalogue,
-            };
-            on.field(group, field)
-        })
+        .map(|(group, field)| on.field(group, field))
         .collect();
     Ok(Form {
         person: person.id,
