@@ -101,9 +101,10 @@ fn filled_to(bytes: usize, name: &str, unit: &str) -> String {
 }
 
 /// The hardening issue's hostile requests, and a plain one for reference: each within
-/// the bounds, about 250 KB but the last two (8 KB of combining marks in two orders,
-/// within the description's raw bound, which NFC must reorder: one run, and runs of the
-/// longest length normalized): `(name, request)`.
+/// the bounds, about 250 KB but the last three (8 KB of combining marks within the
+/// description's raw bound, which NFC must reorder: one run; runs of the longest length
+/// normalized; runs that the check before normalizing cannot refuse): `(name,
+/// request)`.
 pub fn hostile() -> Vec<(&'static str, String)> {
     let long_name = "n".repeat(2_500);
     let unknown: Vec<String> = (0..98).map(|i| format!("{long_name}{i:02}=1")).collect();
@@ -142,6 +143,17 @@ pub fn hostile() -> Vec<(&'static str, String)> {
                 8_192,
                 "description",
                 &format!("a\u{301}{}", "\u{316}\u{301}".repeat(61)),
+            ),
+        ),
+        // A mark of class 0 in every four, which might take the three after it for
+        // all the check before normalizing can tell: normalized up to the character
+        // past the limit.
+        (
+            "description_mark_starters",
+            filled_to(
+                8_192,
+                "description",
+                &format!("a{}", "\u{DCF}\u{301}\u{301}\u{301}".repeat(30)),
             ),
         ),
     ]

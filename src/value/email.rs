@@ -297,8 +297,9 @@ fn ascii_list(s: &str, max: usize) -> Option<EmailList> {
 /// [`plain_address_at`].
 fn general_list(s: &str, max: usize) -> Result<EmailList, ErrorKind> {
     // An address and a separator of two characters, for each address allowed.
-    plain::check_raw_length(s, max * (MAX_ADDRESS + 2))?;
-    let s = plain::nfc(s, plain::MAX_MARKS)?;
+    let most = max * (MAX_ADDRESS + 2);
+    plain::check_raw_length(s, most)?;
+    let s = plain::nfc(s, most, plain::MAX_MARKS)?;
     plain::check_characters(&s, char::is_whitespace)?;
     // Room for the canonical list, so that it is allocated once: an address is at
     // least 5 bytes (`a@b.c`) with a separator after all but the last, so there are

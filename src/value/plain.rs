@@ -43,16 +43,30 @@ pub(crate) fn check_raw_length(s: &str, max: usize) -> Result<(), ErrorKind> {
     }
 }
 
-/// The value in NFC, borrowed when it already is. Normalizing reorders each run of
-/// combining marks, so a run that no normalization could bring within `max_marks` on
-/// one base is refused first ([`check_raw_marks`]): the work stays bounded.
-pub(crate) fn nfc(s: &str, max_marks: usize) -> Result<Cow<'_, str>, ErrorKind> {
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        Ok(Cow::Borrowed(s))
-    } else {
-        check_raw_marks(s, max_marks)?;
-        Ok(Cow::Owned(s.nfc().collect()))
+/// The value in NFC, borrowed when it already is. A value that NFC could not bring
+/// within `max` characters and `max_marks` combining marks on one base is refused
+/// before it is normalized ([`check_before_nfc`]), and normalizing stops at the
+/// character past `max`; the quick check runs only on a value of at most `max`
+/// characters (a longer one that is NFC already is too long, which normalizing finds
+/// at that character). So the work is bounded by what the value may become, not by
+/// what was sent.
+pub(crate) fn nfc(s: &str, max: usize, max_marks: usize) -> Result<Cow<'_, str>, ErrorKind> {
+    if s.is_ascii() {
+        return Ok(Cow::Borrowed(s));
     }
+    let short = s.len() <= max || s.chars().count() <= max;
+    if short && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return Ok(Cow::Borrowed(s));
+    }
+    check_before_nfc(s, max, max_marks)?;
+    let mut normalized = String::with_capacity(s.len());
+    for (count, c) in s.nfc().enumerate() {
+        if count == max {
+            return Err(ErrorKind::TooLong { max });
+        }
+        normalized.push(c);
+    }
+    Ok(Cow::Owned(normalized))
 }
 
 /// A joiner (U+200C, U+200D) is no base character: the marks on either side of it
@@ -61,28 +75,54 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '\u{200C}' | '\u{200D}')
 }
 
-/// Refuses, before normalization, a value with a run of combining marks that NFC could
-/// not bring within `max` on one base. NFC makes one character of at most
-/// [`MAX_DECOMPOSITION`], whether the base and its marks or marks alone, so a run of more
-/// than `MAX_DECOMPOSITION × max + MAX_DECOMPOSITION − 1` marks (the base taking up to
-/// `MAX_DECOMPOSITION − 1` of them) leaves more than `max`.
-pub(crate) fn check_raw_marks(s: &str, max: usize) -> Result<(), ErrorKind> {
-    let bound = MAX_DECOMPOSITION * max + MAX_DECOMPOSITION - 1;
+/// The most characters NFC composes into one starter (a character of canonical
+/// combining class 0) and the starter itself: a composite of `k` characters has a
+/// canonical decomposition of `k + 1` ([`MAX_DECOMPOSITION`]).
+const ABSORBED: usize = MAX_DECOMPOSITION - 1;
+
+/// The most a starter can take off the normalized length: `ABSORBED` for each starter
+/// of its canonical decomposition, less the characters that decomposition adds (a
+/// Hangul syllable of three jamo takes the most; a test reads it from the tables).
+const STARTER_DEBT: usize = 6;
+
+/// Refuses, before normalization, a value that NFC could not bring within `max`
+/// characters, or with a run of combining marks it could not bring within `max_marks`
+/// on one base. What it rests on (each held by a test over every code point): a
+/// character of combining class other than 0 is a mark, and decomposes into one or more
+/// such characters; a mark decomposes into marks; NFC only merges characters into
+/// starters, at most [`ABSORBED`] into each. So each character but a starter adds at
+/// least one to the normalized length, and a starter takes at most [`STARTER_DEBT`]
+/// off it; in a run of marks likewise, less the [`ABSORBED`] the base before it may
+/// take. The raw count of a run is bounded too, since normalizing sorts a run whole:
+/// more than `MAX_DECOMPOSITION × max_marks + ABSORBED` marks cannot come within
+/// `max_marks`.
+pub(crate) fn check_before_nfc(s: &str, max: usize, max_marks: usize) -> Result<(), ErrorKind> {
     let category = CodePointMapData::<GeneralCategory>::new();
-    let mut run = 0;
+    let class = CodePointMapData::<CanonicalCombiningClass>::new();
+    let most_raw = MAX_DECOMPOSITION * max_marks + MAX_DECOMPOSITION - 1;
+    // What each character adds to the normalized length at least, and what it may take
+    // off at most; likewise for the marks of the run being read.
+    let (mut gain, mut debt) = (0, 0);
+    let (mut run, mut run_gain, mut run_debt) = (0, 0, ABSORBED);
+    let mut too_many_marks = false;
     for c in s.chars() {
-        if c.is_ascii() {
-            run = 0;
-        } else if GeneralCategoryGroup::Mark.contains(category.get(c)) {
-            run += 1;
-            if run > bound {
-                return Err(ErrorKind::TooManyMarks { max });
-            }
+        let starter = c.is_ascii() || class.get(c) == CanonicalCombiningClass::NotReordered;
+        let (adds, takes) = if starter { (0, STARTER_DEBT) } else { (1, 0) };
+        (gain, debt) = (gain + adds, debt + takes);
+        if !c.is_ascii() && GeneralCategoryGroup::Mark.contains(category.get(c)) {
+            (run, run_gain, run_debt) = (run + 1, run_gain + adds, run_debt + takes);
+            too_many_marks |= run > most_raw || run_gain > max_marks + run_debt;
         } else if !is_joiner(c) {
-            run = 0;
+            (run, run_gain, run_debt) = (0, 0, ABSORBED);
         }
     }
-    Ok(())
+    if gain > max + debt {
+        Err(ErrorKind::TooLong { max })
+    } else if too_many_marks {
+        Err(ErrorKind::TooManyMarks { max: max_marks })
+    } else {
+        Ok(())
+    }
 }
 
 /// The refusal of the invisible character at byte `i` of `s`, naming where it stands as
@@ -140,18 +180,23 @@ pub(crate) fn check_characters(s: &str, control_ok: fn(char) -> bool) -> Result<
 /// Whether `c`, of general category `category`, is invisible or changes direction: a
 /// format, private-use, surrogate or unassigned character, or one that is
 /// `Default_Ignorable_Code_Point` or `Bidi_Control`. Every `Bidi_Control` character is a
-/// format character, and every other default-ignorable one a non-spacing mark or an
-/// other letter (a test holds this to both sets for every code point), so most
-/// characters need no look-up in either set.
+/// format character, and every other default-ignorable one a non-spacing mark of
+/// combining class 0 or an other letter (a test holds this to both sets for every code
+/// point), so most characters need no look-up in either set: the combining class, a
+/// trie, is cheaper than the set's search, and most marks have one.
 fn is_invisible(c: char, category: GeneralCategory) -> bool {
+    let ignorable = || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c);
     match category {
         GeneralCategory::Format
         | GeneralCategory::PrivateUse
         | GeneralCategory::Surrogate
         | GeneralCategory::Unassigned => true,
-        GeneralCategory::NonspacingMark | GeneralCategory::OtherLetter => {
-            CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        GeneralCategory::NonspacingMark => {
+            CodePointMapData::<CanonicalCombiningClass>::new().get(c)
+                == CanonicalCombiningClass::NotReordered
+                && ignorable()
         }
+        GeneralCategory::OtherLetter => ignorable(),
         _ => false,
     }
 }
@@ -283,16 +328,15 @@ pub(crate) fn checked(
     if s.is_ascii() {
         // ASCII is NFC and holds no invisible character and no mark; its characters
         // are its bytes.
+        if s.len() > max {
+            return Err(ErrorKind::TooLong { max });
+        }
         check_ascii_controls(s, control_ok)?;
-        return if s.len() > max {
-            Err(ErrorKind::TooLong { max })
-        } else {
-            Ok(CompactString::new(s))
-        };
+        return Ok(CompactString::new(s));
     }
-    let s = nfc(s, marks)?;
-    let most_marks = check_characters(&s, control_ok)?;
+    let s = nfc(s, max, marks)?;
     check_length(&s, max)?;
+    let most_marks = check_characters(&s, control_ok)?;
     if most_marks > marks {
         return Err(ErrorKind::TooManyMarks { max: marks });
     }
@@ -508,34 +552,107 @@ mod tests {
     }
 
     #[test]
-    fn a_run_of_marks_too_long_for_any_normalization_is_refused_before_it() {
-        // 4 × 30 + 3 marks could compose to 30; one more cannot.
-        let bound = MAX_DECOMPOSITION * MAX_MARKS + MAX_DECOMPOSITION - 1;
-        let run = |n: usize| {
-            format!(
-                "a{}",
-                "\u{301}\u{316}"
-                    .repeat(n)
-                    .chars()
-                    .take(n)
-                    .collect::<String>()
-            )
-        };
-        assert_eq!(check_raw_marks(&run(bound), MAX_MARKS), Ok(()));
-        assert_eq!(
-            check_raw_marks(&run(bound + 1), MAX_MARKS),
-            Err(ErrorKind::TooManyMarks { max: MAX_MARKS })
-        );
-        // Across a joiner, and not across a base.
-        let half = "\u{316}".repeat(bound / 2 + 1);
-        assert_eq!(
-            check_raw_marks(&format!("a{half}\u{200D}{half}"), MAX_MARKS),
-            Err(ErrorKind::TooManyMarks { max: MAX_MARKS })
-        );
-        assert_eq!(
-            check_raw_marks(&format!("a{half}b{half}"), MAX_MARKS),
-            Ok(())
-        );
+    fn what_normalization_cannot_bring_within_bounds_is_refused_before_it() {
+        let too_long = Err(ErrorKind::TooLong { max: 64 });
+        let too_many = Err(ErrorKind::TooManyMarks { max: MAX_MARKS });
+        let marks = |n| format!("a{}", "\u{316}".repeat(n));
+        for (input, expected) in [
+            // The base takes up to three marks, so 33 marks may come to 30.
+            (format!("a{}", "\u{301}".repeat(33)), Ok(())),
+            (format!("a{}", "\u{301}".repeat(34)), too_many.clone()),
+            // Marks of class 0 might take in the others for all the classes tell, but
+            // no run of more than 4 × 30 + 3 marks is sorted.
+            (format!("a{}", "\u{DCF}".repeat(123)), Ok(())),
+            (format!("a{}", "\u{DCF}".repeat(124)), too_many.clone()),
+            // Across a joiner, and not across a base.
+            (
+                format!("a{0}\u{200D}{0}", "\u{316}".repeat(17)),
+                too_many.clone(),
+            ),
+            (format!("a{0}b{0}", "\u{316}".repeat(17)), Ok(())),
+            (format!("ä{0}ö{0}", "\u{316}".repeat(17)), Ok(())),
+            // 65 non-starters are 65 characters whatever NFC does; each starter may
+            // take six off.
+            ("\u{316}".repeat(65), too_long.clone()),
+            (
+                format!("a{}", "\u{316}".repeat(16)).repeat(7),
+                too_long.clone(),
+            ),
+            (format!("a{}", "\u{316}".repeat(16)).repeat(6), Ok(())),
+            // At the limit exactly: 82 non-starters, 3 starters.
+            (
+                format!("{0}{0}a{1}", marks(32), "\u{316}".repeat(18)),
+                Ok(()),
+            ),
+            (
+                format!("{0}{0}a{1}", marks(32), "\u{316}".repeat(19)),
+                too_long.clone(),
+            ),
+            // Too long comes first.
+            (format!("a{}", "\u{316}".repeat(200)), too_long),
+        ] {
+            let result = check_before_nfc(&input, 64, MAX_MARKS);
+            assert_eq!(result, expected, "{} characters", input.chars().count());
+        }
+    }
+
+    /// Every code point with its canonical decomposition.
+    fn decompositions() -> impl Iterator<Item = (char, Vec<char>)> {
+        (0..=0x0010_FFFF_u32)
+            .filter_map(char::from_u32)
+            .map(|c| (c, std::iter::once(c).nfd().collect()))
+    }
+
+    fn class(c: char) -> CanonicalCombiningClass {
+        CodePointMapData::<CanonicalCombiningClass>::new().get(c)
+    }
+
+    #[test]
+    fn the_facts_check_before_nfc_rests_on() {
+        let starter = |c: char| class(c) == CanonicalCombiningClass::NotReordered;
+        let mut debt = 0;
+        for (c, nfd) in decompositions() {
+            let at = format!("U+{:04X}", u32::from(c));
+            if starter(c) {
+                let starters = nfd.iter().filter(|&&d| starter(d)).count();
+                debt = debt.max((ABSORBED * starters).saturating_sub(nfd.len()));
+            } else {
+                assert!(is_mark(c), "{at} has a class but is no mark");
+                assert!(
+                    !nfd.iter().any(|&d| starter(d)),
+                    "{at} decomposes into a starter"
+                );
+            }
+            if is_mark(c) {
+                assert!(
+                    nfd.iter().all(|&d| is_mark(d)),
+                    "{at} decomposes into a non-mark"
+                );
+            }
+            if !is_joiner(c) {
+                assert!(!nfd.iter().any(|&d| is_joiner(d)), "{at} holds a joiner");
+            }
+        }
+        assert_eq!(debt, STARTER_DEBT);
+    }
+
+    proptest::proptest! {
+        /// What is refused before normalizing is refused after it: a base, marks of
+        /// both classes (those that compose and those that do not), a Hangul syllable
+        /// and its jamo, Sinhala's two-part vowels, and joiners.
+        #[test]
+        fn refused_before_only_what_is_refused_after(
+            s in "[ae\u{301}\u{316}\u{302}\u{DD9}\u{DCF}\u{DCA}\u{DDD}\u{1100}\u{1161}\u{11A8}\u{AC00}\u{200D}]{1,40}"
+        ) {
+            let normalized: String = s.nfc().collect();
+            match check_before_nfc(&s, 8, 3) {
+                Err(ErrorKind::TooLong { .. }) => {
+                    proptest::prop_assert!(normalized.chars().count() > 8);
+                }
+                Err(_) => proptest::prop_assert!(check_marks(&normalized, 3).is_err()),
+                Ok(()) => {}
+            }
+        }
     }
 
     #[test]
@@ -587,9 +704,9 @@ mod tests {
         #[test]
         fn marks_as_the_plain_rule(s in "[a\u{301}\u{316}\u{0e3}\u{200b}\t’]{1,12}") {
             let plain = |s: &str| -> Result<CompactString, ErrorKind> {
-                let s = nfc(s, 2)?;
-                check_characters(&s, |_| false)?;
+                let s = nfc(s, 8, 2)?;
                 check_length(&s, 8)?;
+                check_characters(&s, |_| false)?;
                 check_marks(&s, 2)?;
                 Ok(CompactString::from(s))
             };
@@ -603,12 +720,12 @@ mod tests {
         #[test]
         fn ascii_as_every_check(s in "[ -~\\t\n\u{0}\u{7f}]{0,12}") {
             let general = |control_ok: fn(char) -> bool| -> Result<CompactString, ErrorKind> {
-                let s = nfc(&s, MAX_MARKS)?;
+                let s = nfc(&s, 4, MAX_MARKS)?;
+                check_length(&s, 4)?;
                 if s.chars().any(|c| c.is_control() && !control_ok(c)) {
                     return Err(ErrorKind::ControlCharacter {});
                 }
                 check_characters(&s, control_ok)?;
-                check_length(&s, 4)?;
                 check_marks(&s, MAX_MARKS)?;
                 Ok(CompactString::from(s))
             };
