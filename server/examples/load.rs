@@ -96,7 +96,7 @@ fn start(cost: Cost) -> (SocketAddr, std::path::PathBuf) {
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     let config = Config {
         address: SocketAddr::from(([127, 0, 0, 1], 0)),
-        database: dir.join("people.sqlite"),
+        database: dir.join("people.sqlite").display().to_string(),
         cost,
         ..Config::default()
     };

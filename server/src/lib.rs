@@ -4,7 +4,6 @@
 //! the crate's types and back, and carries out what the crate asks.
 
 pub mod auth;
-pub mod db;
 pub mod errors;
 pub mod http;
 mod listen;
@@ -20,6 +19,7 @@ use tokio::sync::Semaphore;
 
 use crate::auth::Throttle;
 use crate::auth::{Cost, Hasher, Queue, Slots};
+use crate::errors::ServerError;
 use crate::http::Limits;
 use crate::store::{Store, Synchronous};
 
@@ -28,8 +28,9 @@ use crate::store::{Store, Synchronous};
 pub struct Config {
     /// Where to listen (port 0: any free port; the address is printed).
     pub address: SocketAddr,
-    /// The database file, created and seeded on first start.
-    pub database: PathBuf,
+    /// The database: a SQLite file's path, created and seeded on first start, or a
+    /// PostgreSQL URL (`postgres://…`), migrated and seeded when empty.
+    pub database: String,
     /// The argon2id cost of new hashes.
     pub cost: Cost,
     /// The argon2 slots and the queue before them.
@@ -46,7 +47,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             address: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database: PathBuf::from("enswitch-people.sqlite"),
+            database: "enswitch-people.sqlite".to_owned(),
             cost: Cost::OWASP,
             queue: Queue::DEFAULT,
             limits: Limits::DEFAULT,
@@ -62,7 +63,7 @@ impl Default for Config {
 /// # Errors
 /// The database cannot be opened or migrated, or the address cannot be bound.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let state = prepare(&config)?;
+    let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.address).await?;
     println!("listening on {}", listener.local_addr()?);
     listen::run(listener, state, config.limits).await
@@ -79,7 +80,7 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     config: Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let state = prepare(&config)?;
+    let state = prepare(&config).await?;
     listen::run(listener, state, config.limits).await
 }
 
@@ -94,19 +95,27 @@ fn server_policy() -> Policy {
     Policy::try_from(settings).expect("the default settings with preconditions are valid")
 }
 
-/// The database ready, and what the handlers share.
-fn prepare(config: &Config) -> Result<Arc<http::AppState>, Box<dyn std::error::Error>> {
-    let store = Store::open(&config.database, config.synchronous)?;
+/// The database ready, and what the handlers share, on a blocking task (the database
+/// clients and argon2 block).
+async fn prepare(config: &Config) -> Result<Arc<http::AppState>, String> {
+    let config = config.clone();
+    tokio::task::spawn_blocking(move || prepare_blocking(&config))
+        .await
+        .map_err(|error| error.to_string())?
+}
+
+fn prepare_blocking(config: &Config) -> Result<Arc<http::AppState>, String> {
+    let store = Store::open(&config.database, config.synchronous)
+        .map_err(|error| format!("opening the database: {error}"))?;
     let seeding = Hasher::new(config.cost, []);
-    let stored = store.write(|tx| {
-        if db::seed_if_empty(&tx, |password| seeding.hash(password))? {
-            tracing::info!(database = %config.database.display(), "created and seeded the demo directory");
-        }
-        let stored = db::password_hashes(&tx)?;
-        tx.commit()?;
-        Ok(stored)
-    })
-    .map_err(|error| format!("seeding the database: {}", error.message()))?;
+    let failed = |error: ServerError| format!("seeding the database: {}", error.message());
+    if store
+        .seed_if_empty(|password| seeding.hash(password))
+        .map_err(failed)?
+    {
+        tracing::info!("created and seeded the demo directory");
+    }
+    let stored = store.read(|db| db.password_hashes()).map_err(failed)?;
     Ok(Arc::new(http::AppState {
         store,
         hasher: Hasher::new(config.cost, stored.iter().map(String::as_str)),

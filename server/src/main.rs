@@ -1,4 +1,4 @@
-//! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE]
+//! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE|URL]
 //! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]
 //! [--header-timeout S] [--body-timeout S] [--max-connections N] [--session-idle S]
 //! [--shutdown-timeout S] [--synchronous normal|full]`
@@ -10,7 +10,7 @@ use enswitch_people_server::auth::Cost;
 use enswitch_people_server::store::Synchronous;
 
 const USAGE: &str = "usage: enswitch-people-server [--address 127.0.0.1:8080] \
-[--database enswitch-people.sqlite] [--argon2-memory KIB] [--argon2-iterations N] \
+[--database enswitch-people.sqlite|postgres://…] [--argon2-memory KIB] [--argon2-iterations N] \
 [--argon2-lanes N] [--web DIR] [--header-timeout S] [--body-timeout S] \
 [--max-connections N] [--session-idle S] [--shutdown-timeout S] [--synchronous normal|full]";
 
@@ -29,7 +29,7 @@ fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
             "--address" => {
                 config.address = value()?.parse().map_err(|_| "--address: not ADDR:PORT")?;
             }
-            "--database" => config.database = value()?.into(),
+            "--database" => config.database = value()?,
             "--argon2-memory" => cost.memory_kib = number(value()?)?,
             "--argon2-iterations" => cost.iterations = number(value()?)?,
             "--argon2-lanes" => cost.lanes = number(value()?)?,

@@ -5,17 +5,14 @@
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::auth::{Cost, Hasher};
+use crate::errors::ServerError;
+use crate::store::{Reads, Store};
 use enswitch_people::{
     Accepted, Actor, Caller, Catalogue, Context, CustomerChain, Envelope, Field, FieldSet,
     Obligation, Person, Policy, Privilege, Report, Request, RequestAddress, Roles, SourceList,
     Uniqueness, decide,
 };
-use rusqlite::Connection;
-
-use crate::auth::{Cost, Hasher};
-use crate::db;
-use crate::errors::ServerError;
-use crate::store::Store;
 
 /// The seconds since the epoch.
 #[must_use]
@@ -179,7 +176,7 @@ struct Fresh {
 /// stored hash the one verified), their role's level and their own source list against
 /// the peer (`401`), then rule 1 (`402`).
 fn fresh_caller(
-    connection: &Connection,
+    db: &mut dyn Reads,
     asker: Asker<'_>,
 ) -> Result<Result<Fresh, Outcome>, ServerError> {
     let Asker {
@@ -190,7 +187,7 @@ fn fresh_caller(
     } = asker;
     let now = now();
     let (id, touch) = match &credentials.proof {
-        Proof::Session(hash) => match db::session(connection, hash, now, sessions.idle)? {
+        Proof::Session(hash) => match db.session(hash, now, sessions.idle)? {
             Some(session) => {
                 let stale = session.last_used < now - sessions.refresh();
                 (session.person, stale.then(|| hash.clone()))
@@ -199,7 +196,7 @@ fn fresh_caller(
         },
         Proof::Password { id, .. } => (*id, None),
     };
-    let Some(row) = db::person(connection, id)? else {
+    let Some(row) = db.person(id)? else {
         return Ok(Err(Outcome::early(asker.unauthenticated(), None)));
     };
     if let Proof::Password { hash, .. } = &credentials.proof
@@ -207,7 +204,7 @@ fn fresh_caller(
     {
         return Ok(Err(Outcome::early(asker.unauthenticated(), None)));
     }
-    let roles = db::roles(connection)?;
+    let roles = db.roles()?;
     let me = &row.person;
     let level = roles.level(me.role).unwrap_or(Privilege::None);
     let actor = Actor::new(me.id, me.customer, level);
@@ -239,20 +236,22 @@ pub fn update(
     new_password: Option<&NewPassword>,
 ) -> Result<Outcome, ServerError> {
     let credentials = asker.credentials;
-    store.write(|tx| {
-        let fresh = match fresh_caller(&tx, asker)? {
+    // The work may run again (PostgreSQL), so what it learns for the hasher is noted
+    // only once the transaction is over.
+    let (outcome, replaced) = store.write(|tx| {
+        let fresh = match fresh_caller(&mut *tx, asker)? {
             Ok(fresh) => fresh,
-            Err(outcome) => return Ok(outcome),
+            Err(outcome) => return Ok((outcome, None)),
         };
         let actor = Some(fresh.caller.actor().id());
         if let Some(token) = &fresh.touch {
-            db::touch_session(&tx, token, now())?;
+            tx.touch_session(token, now())?;
         }
         let id = match fresh.caller.person_id(request) {
             Ok(id) => id,
             Err(report) => {
                 tx.commit()?; // the session's use
-                return Ok(Outcome::early(asker.refused(&report), actor));
+                return Ok((Outcome::early(asker.refused(&report), actor), None));
             }
         };
         let answer = |envelope| Outcome {
@@ -260,39 +259,40 @@ pub fn update(
             actor,
             person: Some(id),
         };
-        let Some(row) = db::person(&tx, id)? else {
+        let Some(row) = tx.person(id)? else {
             tx.commit()?;
-            return Ok(answer(asker.not_found()));
+            return Ok((answer(asker.not_found()), None));
         };
         let person = row.person;
-        let chain = db::customer_chain(&tx, person.customer)?;
+        let chain = tx.customer_chain(person.customer)?;
         // Every fact stated, in this transaction (the UNIQUE column backs uniqueness).
         let username = match request.value(Field::Username) {
-            Some(name) if db::username_taken(&tx, name.trim(), id)? => Uniqueness::Taken,
+            Some(name) if tx.username_taken(name.trim(), id)? => Uniqueness::Taken,
             _ => Uniqueness::Free,
         };
-        let plan = db::plan_forbids(&tx, person.customer)?;
+        let plan = tx.plan_forbids(person.customer)?;
         let chain = CustomerChain::new(&person, &chain);
         let context = Context::new(&fresh.roles, chain, username, plan);
         let decision = decide(&person, &fresh.caller, request, &context, policy);
         let Ok(Accepted::Ready(update)) = &decision else {
             // A refusal or validation=1 writes nothing but the session's use.
             tx.commit()?;
-            return Ok(answer(asker.answer(&decision)));
+            return Ok((answer(asker.answer(&decision)), None));
         };
         // Over a session, a new password or email needs the current password too.
         let sensitive =
             update.change(Field::Password).is_some() || update.change(Field::Email).is_some();
         let confirmed = credentials.confirmed.as_deref() == Some(fresh.password_hash.as_str());
         if sensitive && matches!(credentials.proof, Proof::Session(_)) && !confirmed {
-            return Ok(answer(asker.unauthenticated()));
+            return Ok((answer(asker.unauthenticated()), None));
         }
         // Under BEGIN IMMEDIATE no other writer comes between the read and the write,
         // so a precondition cannot fail here; should one, nothing is written.
-        if !db::write_changes(&tx, update)? {
+        if !tx.write_changes(update)? {
             return Err(ServerError::Internal);
         }
         let now = now();
+        let mut replaced = None;
         for obligation in update.obligations() {
             match obligation {
                 // Only a fact stated as unknown leaves these, and every fact was stated
@@ -305,17 +305,17 @@ pub fn update(
                     let new = new_password
                         .filter(|new| new.plain == password.password())
                         .ok_or(ServerError::Internal)?;
-                    db::set_password_hash(&tx, id, &new.hash)?;
-                    hasher.replaced(Cost::of(&row.password_hash));
+                    tx.set_password_hash(id, &new.hash)?;
+                    replaced = Some(Cost::of(&row.password_hash));
                 }
                 Obligation::VerifyEmail(addresses) => {
                     for address in addresses {
-                        db::queue(&tx, id, "verify_email", address, now)?;
+                        tx.queue(id, "verify_email", address, now)?;
                     }
                 }
                 Obligation::NotifyPerson(addresses) => {
                     for address in addresses {
-                        db::queue(&tx, id, "notify_person", address, now)?;
+                        tx.queue(id, "notify_person", address, now)?;
                     }
                 }
                 Obligation::EndSessions => {
@@ -323,15 +323,19 @@ pub fn update(
                         Proof::Session(hash) => Some(hash.as_str()),
                         Proof::Password { .. } => None,
                     };
-                    db::end_sessions(&tx, id, keep)?;
+                    tx.end_sessions(id, keep)?;
                 }
             }
         }
         let diff = serde_json::to_string(&update.diff()).map_err(|_| ServerError::Internal)?;
-        db::audit(&tx, fresh.caller.actor().id(), id, &diff, now)?;
+        tx.audit(fresh.caller.actor().id(), id, &diff, now)?;
         tx.commit()?;
-        Ok(answer(asker.answer(&decision)))
-    })
+        Ok((answer(asker.answer(&decision)), replaced))
+    })?;
+    if let Some(cost) = replaced {
+        hasher.replaced(cost);
+    }
+    Ok(outcome)
 }
 
 /// The person a read asks for, when the caller (read now) reaches them, with the
@@ -361,8 +365,8 @@ pub fn read(
     request: &Request<'_>,
     data: impl FnOnce(Reached) -> serde_json::Value,
 ) -> Result<Outcome, ServerError> {
-    let found = store.read(|connection| {
-        let fresh = match fresh_caller(connection, asker)? {
+    let found = store.read(|db| {
+        let fresh = match fresh_caller(&mut *db, asker)? {
             Ok(fresh) => fresh,
             Err(outcome) => return Ok(Err(outcome)),
         };
@@ -376,12 +380,12 @@ pub fn read(
             actor,
             person: Some(id),
         };
-        let Some(row) = db::person(connection, id)? else {
+        let Some(row) = db.person(id)? else {
             return Ok(Err(not_found));
         };
         let person = row.person;
-        let chain = db::customer_chain(connection, person.customer)?;
-        let plan = db::plan_forbids(connection, person.customer)?;
+        let chain = db.customer_chain(person.customer)?;
+        let plan = db.plan_forbids(person.customer)?;
         // Reach reads no fact but the chain: the others stated here decide nothing.
         let context = Context::new(
             &fresh.roles,
@@ -408,8 +412,8 @@ pub fn read(
     };
     if let Some(token) = touch {
         store.write(|tx| {
-            db::touch_session(&tx, &token, now())?;
-            Ok(tx.commit()?)
+            tx.touch_session(&token, now())?;
+            tx.commit()
         })?;
     }
     let (actor, person) = (Some(reached.caller.actor().id()), Some(reached.person.id));
@@ -434,13 +438,13 @@ pub fn begin_session(
     expires_at: i64,
 ) -> Result<bool, ServerError> {
     store.write(|tx| {
-        let Some(row) = db::person(&tx, id)? else {
+        let Some(row) = tx.person(id)? else {
             return Ok(false);
         };
         if !SourceList::stored_admits(&row.person.source, peer) {
             return Ok(false);
         }
-        db::create_session(&tx, token_hash, id, now(), expires_at)?;
+        tx.create_session(token_hash, id, now(), expires_at)?;
         tx.commit()?;
         Ok(true)
     })
@@ -452,7 +456,7 @@ pub fn begin_session(
 /// The database fails.
 pub fn end_session(store: &Store, token_hash: &str) -> Result<bool, ServerError> {
     store.write(|tx| {
-        let ended = db::end_session(&tx, token_hash)?;
+        let ended = tx.end_session(token_hash)?;
         tx.commit()?;
         Ok(ended)
     })
@@ -467,11 +471,11 @@ pub fn session_person(
     token_hash: &str,
     sessions: Sessions,
 ) -> Result<Option<Person>, ServerError> {
-    store.read(|connection| {
-        let Some(session) = db::session(connection, token_hash, now(), sessions.idle)? else {
+    store.read(|db| {
+        let Some(session) = db.session(token_hash, now(), sessions.idle)? else {
             return Ok(None);
         };
-        Ok(db::person(connection, session.person)?.map(|row| row.person))
+        Ok(db.person(session.person)?.map(|row| row.person))
     })
 }
 

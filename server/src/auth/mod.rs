@@ -8,5 +8,5 @@ mod token;
 
 pub use hasher::{Cost, Hasher, Verification};
 pub use queue::{Full, Place, Queue, Slots};
-pub use throttle::{Attempt, Bounds, RetryAfter, Throttle};
+pub use throttle::{Attempt, Bounds, Origin, RetryAfter, Throttle};
 pub use token::{new_token, token_hash};

@@ -11,10 +11,14 @@
 //! An IPv6 address counts by its /64 (one host usually holds the whole /64); an
 //! IPv4-mapped address counts as the IPv4 address.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::errors::ServerError;
+use crate::store::{StoredCounter, Writes};
 
 /// The bounds of one counter: how many attempts are free, then the first delay, which
 /// doubles with each further attempt up to the longest.
@@ -46,14 +50,12 @@ pub const PER_USERNAME: Bounds = Bounds {
     first: Duration::from_secs(1),
     longest: Duration::from_mins(15),
 };
-/// A counter with no attempt for this long starts again from zero.
+/// A counter with no attempt for this long starts again from zero (and is deleted).
 pub const FORGET_AFTER: Duration = Duration::from_hours(1);
 /// The addresses remembered per username as ones it signed in from.
 pub const KNOWN_ADDRESSES: usize = 8;
-/// The counters remembered in all (and the usernames whose addresses are): when full,
-/// idle counters are dropped, then those out of their delay; while none can be, a new
-/// one is refused for [`PER_PAIR`]'s first delay.
-pub const MAX_COUNTERS: usize = 100_000;
+/// How often a server process deletes the counters idle past [`FORGET_AFTER`].
+const SWEEP_EVERY: Duration = Duration::from_mins(1);
 
 /// The part of an address that counts: the IPv4 address, or an IPv6 address's /64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,25 +71,61 @@ impl From<IpAddr> for Origin {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:x}", self.0)
+    }
+}
+
+/// A username as the counters hold it: ignoring case, and hashed, so that a key has
+/// one size whatever was sent.
+fn username_key(username: &str) -> String {
+    use std::fmt::Write as _;
+    Sha256::digest(username.to_lowercase().as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
     Pair(String, Origin),
     Address(Origin),
     Username(String),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Counter {
-    attempts: u32,
-    last: Instant,
+impl Key {
+    /// The key's name in the database.
+    fn stored(&self) -> String {
+        match self {
+            Key::Pair(username, origin) => format!("pair {origin} {username}"),
+            Key::Address(origin) => format!("address {origin}"),
+            Key::Username(username) => format!("username {username}"),
+        }
+    }
+
+    fn bounds(&self) -> Bounds {
+        match self {
+            Key::Pair(..) => PER_PAIR,
+            Key::Address(_) => PER_ADDRESS,
+            Key::Username(_) => PER_USERNAME,
+        }
+    }
 }
 
-impl Counter {
-    /// No attempt under `key` is verified before this: the delay its attempts earned,
-    /// from the last of them.
-    fn not_before(&self, key: &Key) -> Instant {
-        self.last + delay(bounds(key), self.attempts)
-    }
+/// The milliseconds a duration spans, as the database stores times.
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// No attempt under `key` is verified before this: the delay its attempts earned,
+/// from the last of them.
+fn not_before(key: &Key, counter: StoredCounter) -> i64 {
+    counter
+        .last_ms
+        .saturating_add(millis(delay(key.bounds(), counter.attempts)))
 }
 
 /// Refused for now: try again after this long.
@@ -112,24 +150,13 @@ pub struct Attempt {
     origin: Origin,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    counters: HashMap<Key, Counter>,
-    known: HashMap<String, Vec<Origin>>,
-}
-
-/// The three counters and the addresses each username signed in from.
+/// The three counters and the addresses each username signed in from, kept in the
+/// database so that every server process sharing it counts the same attempts; each
+/// call reads and writes them in the caller's transaction.
 #[derive(Debug, Default)]
 pub struct Throttle {
-    state: Mutex<State>,
-}
-
-fn bounds(key: &Key) -> Bounds {
-    match key {
-        Key::Pair(..) => PER_PAIR,
-        Key::Address(_) => PER_ADDRESS,
-        Key::Username(_) => PER_USERNAME,
-    }
+    /// When this process last deleted the idle counters (milliseconds since the epoch).
+    swept_ms: AtomicI64,
 }
 
 /// The delay after the `attempts`-th attempt: none while free, then doubling.
@@ -143,109 +170,171 @@ fn delay(bounds: Bounds, attempts: u32) -> Duration {
 
 impl Throttle {
     /// Lets an attempt for `username` from `ip` through and counts it, or says how long
-    /// to wait first. Usernames count ignoring case, as they sign in.
+    /// to wait first, in `tx` (which the caller commits). Usernames count ignoring
+    /// case, as they sign in. `now_ms`: milliseconds since the epoch.
     ///
     /// # Errors
-    /// A counter is in its delay: nothing is counted, and nothing may be verified.
-    pub fn begin(&self, username: &str, ip: IpAddr, now: Instant) -> Result<Attempt, RetryAfter> {
-        let username = username.to_lowercase();
+    /// The database fails. Inside, a [`RetryAfter`]: a counter is in its delay, nothing
+    /// is counted, and nothing may be verified.
+    pub fn begin(
+        &self,
+        tx: &mut dyn Writes,
+        username: &str,
+        ip: IpAddr,
+        now_ms: i64,
+    ) -> Result<Result<Attempt, RetryAfter>, ServerError> {
+        let forget = millis(FORGET_AFTER);
+        let swept = self.swept_ms.load(Ordering::Relaxed);
+        if now_ms.saturating_sub(swept) >= millis(SWEEP_EVERY) {
+            tx.forget_counters(now_ms.saturating_sub(forget))?;
+            self.swept_ms.store(now_ms, Ordering::Relaxed);
+        }
+        let username = username_key(username);
         let origin = Origin::from(ip);
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let known = state
-            .known
-            .get(&username)
-            .is_some_and(|origins| origins.contains(&origin));
         let mut keys = vec![Key::Pair(username.clone(), origin), Key::Address(origin)];
-        if !known {
+        if !tx.knows(&username, &origin.to_string())? {
             keys.push(Key::Username(username.clone()));
+        }
+        let mut counters = Vec::with_capacity(keys.len());
+        for key in &keys {
+            // A counter idle past FORGET_AFTER starts again from zero.
+            let counter = tx
+                .counter(&key.stored())?
+                .filter(|c| now_ms.saturating_sub(c.last_ms) < forget);
+            counters.push(counter);
         }
         let wait = keys
             .iter()
-            .filter_map(|key| Some(state.counters.get(key)?.not_before(key)))
-            .map(|not_before| not_before.saturating_duration_since(now))
+            .zip(&counters)
+            .filter_map(|(key, counter)| Some(not_before(key, (*counter)?)))
+            .map(|not_before| not_before.saturating_sub(now_ms))
             .max()
-            .unwrap_or_default();
-        if !wait.is_zero() {
-            return Err(RetryAfter(wait));
+            .unwrap_or(0);
+        if wait > 0 {
+            let wait = Duration::from_millis(u64::try_from(wait).unwrap_or(u64::MAX));
+            return Ok(Err(RetryAfter(wait)));
         }
-        let missing = keys
-            .iter()
-            .filter(|k| !state.counters.contains_key(*k))
-            .count();
-        if state.counters.len() + missing > MAX_COUNTERS {
-            state.counters.retain(|k, c| {
-                c.not_before(k) > now || now.saturating_duration_since(c.last) < FORGET_AFTER
-            });
-            if state.counters.len() + missing > MAX_COUNTERS {
-                state.counters.retain(|k, c| c.not_before(k) > now);
-            }
-            if state.counters.len() + missing > MAX_COUNTERS {
-                return Err(RetryAfter(PER_PAIR.first));
-            }
+        for (key, counter) in keys.iter().zip(counters) {
+            let attempts = counter.map_or(0, |c| c.attempts).saturating_add(1);
+            let counted = StoredCounter {
+                attempts,
+                last_ms: now_ms,
+            };
+            tx.set_counter(&key.stored(), counted)?;
         }
-        for key in &keys {
-            let counter = state.counters.entry(key.clone()).or_insert(Counter {
-                attempts: 0,
-                last: now,
-            });
-            if now.saturating_duration_since(counter.last) >= FORGET_AFTER {
-                counter.attempts = 0;
-            }
-            counter.attempts = counter.attempts.saturating_add(1);
-            counter.last = now;
-        }
-        Ok(Attempt {
+        Ok(Ok(Attempt {
             keys,
             username,
             origin,
-        })
+        }))
     }
 
     /// The attempt succeeded: the pair's counter starts again, the others take the
-    /// attempt back, and the address becomes one the username signed in from.
-    pub fn succeeded(&self, attempt: Attempt) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+    /// attempt back, and the address becomes one the username signed in from, in `tx`
+    /// (which the caller commits).
+    ///
+    /// # Errors
+    /// The database fails.
+    pub fn succeeded(
+        &self,
+        tx: &mut dyn Writes,
+        attempt: &Attempt,
+        now_ms: i64,
+    ) -> Result<(), ServerError> {
         for key in &attempt.keys {
-            if let Some(counter) = state.counters.get_mut(key) {
+            let stored = key.stored();
+            if let Some(mut counter) = tx.counter(&stored)? {
                 counter.attempts = match key {
                     Key::Pair(..) => 0,
                     _ => counter.attempts.saturating_sub(1),
                 };
+                tx.set_counter(&stored, counter)?;
             }
         }
-        // Bounded: past the limit, a new username is not remembered (it only stays
-        // under its counter).
-        let full = state.known.len() >= MAX_COUNTERS;
-        if full && !state.known.contains_key(&attempt.username) {
-            return;
-        }
-        let origins = state.known.entry(attempt.username).or_default();
-        if !origins.contains(&attempt.origin) {
-            if origins.len() == KNOWN_ADDRESSES {
-                origins.remove(0);
-            }
-            origins.push(attempt.origin);
-        }
+        tx.remember(
+            &attempt.username,
+            &attempt.origin.to_string(),
+            now_ms,
+            KNOWN_ADDRESSES,
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+
     use super::*;
+    use crate::store::{Store, Synchronous};
 
     const HOME: &str = "192.0.2.1";
     const AWAY: &str = "198.51.100.7";
+    /// A moment, in milliseconds since the epoch.
+    const NOW: i64 = 1_800_000_000_000;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
     }
 
-    /// `n` failed attempts for `username` from `from`, all let through.
-    #[track_caller]
-    fn fail(throttle: &Throttle, username: &str, from: &str, n: u32, now: Instant) {
-        for i in 0..n {
-            let attempt = throttle.begin(username, ip(from), now);
-            assert!(attempt.is_ok(), "attempt {} refused", i + 1);
+    /// The throttle over a database file of its own, removed when dropped.
+    struct Ledger {
+        store: Store,
+        throttle: Throttle,
+        path: std::path::PathBuf,
+    }
+
+    impl Ledger {
+        fn new() -> Ledger {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "enswitch-people-throttle-{}-{}.sqlite",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            let store = Store::open(path.to_str().unwrap(), Synchronous::Normal).unwrap();
+            Ledger {
+                store,
+                throttle: Throttle::default(),
+                path,
+            }
+        }
+
+        fn begin(&self, username: &str, from: &str, now: i64) -> Result<Attempt, RetryAfter> {
+            self.store
+                .write(|tx| {
+                    let attempt = self.throttle.begin(tx, username, ip(from), now)?;
+                    tx.commit()?;
+                    Ok(attempt)
+                })
+                .unwrap()
+        }
+
+        fn succeeded(&self, attempt: &Attempt, now: i64) {
+            self.store
+                .write(|tx| {
+                    self.throttle.succeeded(tx, attempt, now)?;
+                    tx.commit()
+                })
+                .unwrap();
+        }
+
+        /// `n` failed attempts for `username` from `from`, all let through.
+        #[track_caller]
+        fn fail(&self, username: &str, from: &str, n: u32, now: i64) {
+            for i in 0..n {
+                let attempt = self.begin(username, from, now);
+                assert!(attempt.is_ok(), "attempt {} refused", i + 1);
+            }
+        }
+    }
+
+    impl Drop for Ledger {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut path = self.path.clone().into_os_string();
+                path.push(suffix);
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 
@@ -271,57 +360,79 @@ mod tests {
 
     #[test]
     fn a_burst_is_counted_as_it_starts() {
-        let (throttle, now) = (Throttle::default(), Instant::now());
-        fail(&throttle, "carol", HOME, PER_PAIR.free, now);
+        let ledger = Ledger::new();
+        ledger.fail("carol", HOME, PER_PAIR.free, NOW);
         // The sixth, sent at once, is not verified: the attempts were counted already.
-        let refused = throttle.begin("carol", ip(HOME), now).unwrap_err();
+        let refused = ledger.begin("carol", HOME, NOW).unwrap_err();
         assert_eq!(refused, RetryAfter(Duration::from_secs(1)));
         assert_eq!(refused.seconds(), 1);
         // Once the delay has passed, one more; then twice the delay.
-        let later = now + Duration::from_secs(1);
-        let _sixth = throttle.begin("Carol", ip(HOME), later).unwrap();
+        let later = NOW + 1_000;
+        let _sixth = ledger.begin("Carol", HOME, later).unwrap();
         assert_eq!(
-            throttle.begin("carol", ip(HOME), later).unwrap_err(),
+            ledger.begin("carol", HOME, later).unwrap_err(),
             RetryAfter(Duration::from_secs(2))
         );
     }
 
     #[test]
     fn a_guesser_delays_neither_the_owner_at_home_nor_others_elsewhere() {
-        let (throttle, now) = (Throttle::default(), Instant::now());
-        let home = throttle.begin("carol", ip(HOME), now).unwrap();
-        throttle.succeeded(home);
+        let ledger = Ledger::new();
+        let home = ledger.begin("carol", HOME, NOW).unwrap();
+        ledger.succeeded(&home, NOW);
         // A guesser at carol from many addresses: the per-username counter.
         for i in 0..=PER_USERNAME.free {
-            let from = format!("203.0.113.{i}");
-            let _ = throttle.begin("carol", ip(&from), now);
+            let _ = ledger.begin("carol", &format!("203.0.113.{i}"), NOW);
         }
-        assert!(throttle.begin("carol", ip(AWAY), now).is_err());
+        assert!(ledger.begin("carol", AWAY, NOW).is_err());
         // carol at home is exempt from it; the owner from the guesser's address is not
         // held back by carol's counters.
-        let home = throttle.begin("carol", ip(HOME), now).unwrap();
-        throttle.succeeded(home);
-        let owner = throttle.begin("owner", ip("203.0.113.0"), now).unwrap();
-        throttle.succeeded(owner);
+        let home = ledger.begin("carol", HOME, NOW).unwrap();
+        ledger.succeeded(&home, NOW);
+        let owner = ledger.begin("owner", "203.0.113.0", NOW).unwrap();
+        ledger.succeeded(&owner, NOW);
     }
 
     #[test]
     fn spraying_one_password_over_many_usernames_is_delayed_by_address() {
-        let (throttle, now) = (Throttle::default(), Instant::now());
+        let ledger = Ledger::new();
         for i in 0..PER_ADDRESS.free {
-            let _ = throttle.begin(&format!("user{i}"), ip(AWAY), now).unwrap();
+            let _ = ledger.begin(&format!("user{i}"), AWAY, NOW).unwrap();
         }
-        assert!(throttle.begin("someone", ip(AWAY), now).is_err());
-        assert!(throttle.begin("someone", ip(HOME), now).is_ok());
+        assert!(ledger.begin("someone", AWAY, NOW).is_err());
+        assert!(ledger.begin("someone", HOME, NOW).is_ok());
     }
 
     #[test]
     fn a_success_gives_the_pair_its_free_attempts_back() {
-        let (throttle, now) = (Throttle::default(), Instant::now());
-        fail(&throttle, "alice", HOME, PER_PAIR.free - 1, now);
-        let attempt = throttle.begin("alice", ip(HOME), now).unwrap();
-        throttle.succeeded(attempt);
-        fail(&throttle, "alice", HOME, PER_PAIR.free, now);
+        let ledger = Ledger::new();
+        ledger.fail("alice", HOME, PER_PAIR.free - 1, NOW);
+        let attempt = ledger.begin("alice", HOME, NOW).unwrap();
+        ledger.succeeded(&attempt, NOW);
+        ledger.fail("alice", HOME, PER_PAIR.free, NOW);
+    }
+
+    #[test]
+    fn only_the_latest_addresses_are_known() {
+        let ledger = Ledger::new();
+        let addresses: Vec<String> = (0..=KNOWN_ADDRESSES)
+            .map(|i| format!("192.0.2.{i}"))
+            .collect();
+        for (i, from) in addresses.iter().enumerate() {
+            let attempt = ledger
+                .begin("dave", from, NOW + i64::try_from(i).unwrap())
+                .unwrap();
+            ledger.succeeded(&attempt, NOW + i64::try_from(i).unwrap());
+        }
+        let key = username_key("dave");
+        let known = |from: &str| {
+            ledger
+                .store
+                .write(|tx| tx.knows(&key, &Origin::from(ip(from)).to_string()))
+                .unwrap()
+        };
+        assert!(!known(&addresses[0]), "the oldest is forgotten");
+        assert!(addresses[1..].iter().all(|from| known(from)));
     }
 
     #[test]
@@ -341,9 +452,18 @@ mod tests {
 
     #[test]
     fn counters_are_forgotten_after_an_idle_hour() {
-        let (throttle, now) = (Throttle::default(), Instant::now());
-        fail(&throttle, "alice", HOME, PER_PAIR.free, now);
-        let later = now + FORGET_AFTER;
-        fail(&throttle, "alice", HOME, PER_PAIR.free, later);
+        let ledger = Ledger::new();
+        ledger.fail("alice", HOME, PER_PAIR.free, NOW);
+        let later = NOW + millis(FORGET_AFTER);
+        ledger.fail("alice", HOME, PER_PAIR.free, later);
+        // And deleted by the next sweep.
+        let stored = Key::Pair(username_key("alice"), Origin::from(ip(HOME))).stored();
+        let _ = ledger.begin(
+            "bob",
+            AWAY,
+            later + millis(FORGET_AFTER) + millis(SWEEP_EVERY),
+        );
+        let counter = ledger.store.write(|tx| tx.counter(&stored)).unwrap();
+        assert_eq!(counter, None);
     }
 }

@@ -15,7 +15,6 @@ use enswitch_people::{
 };
 
 use crate::auth::{Cost, token_hash};
-use crate::db;
 use crate::errors::ServerError;
 use crate::http::AppState;
 use crate::http::answer::{Answer, Denied};
@@ -207,47 +206,57 @@ pub(crate) async fn verify_password(
     peer: IpAddr,
 ) -> Result<(u64, String), Denied> {
     let place = state.slots.enter(peer).map_err(|_| Denied::Busy)?;
-    let attempt = state
-        .throttle
-        .begin(username, peer, Instant::now())
-        .map_err(|wait| Denied::Throttled(wait.seconds()))?;
+    let (owned, name) = (Arc::clone(state), username.to_owned());
+    let attempt = super::blocking(move || {
+        owned.store.write(|tx| {
+            let attempt = owned.throttle.begin(tx, &name, peer, now_ms())?;
+            tx.commit()?;
+            Ok(attempt)
+        })
+    })
+    .await?
+    .map_err(|wait| Denied::Throttled(wait.seconds()))?;
     let slot = place.slot().await;
     let (owned, username) = (Arc::clone(state), username.to_owned());
     let password = normalize_password(password);
     let verified = super::blocking(move || {
-        let row = owned
-            .store
-            .read(|connection| Ok(db::person_by_username(connection, &username)?))?;
+        let row = owned.store.read(|db| db.person_by_username(&username))?;
         let stored = row.as_ref().map(|r| r.password_hash.as_str());
         let verification = owned.hasher.verify(&password, stored);
         let Some(row) = row.filter(|_| verification.matches) else {
             return Ok(None);
         };
         let (id, mut hash) = (row.person.id, row.password_hash);
-        if verification.cost != owned.hasher.configured() {
-            let new = owned.hasher.hash(&password);
-            let replaced = owned.store.write(|tx| {
-                let replaced = db::replace_password_hash(&tx, id, &hash, &new)?;
-                tx.commit()?;
-                Ok(replaced)
-            })?;
-            if replaced {
-                owned.hasher.replaced(Cost::of(&hash));
-                hash = new;
-            }
+        let new =
+            (verification.cost != owned.hasher.configured()).then(|| owned.hasher.hash(&password));
+        // The success noted, and a hash at another cost made again at the configured
+        // one, in one transaction.
+        let replaced = owned.store.write(|tx| {
+            owned.throttle.succeeded(tx, &attempt, now_ms())?;
+            let replaced = match &new {
+                Some(new) => tx.replace_password_hash(id, &hash, new)?,
+                None => false,
+            };
+            tx.commit()?;
+            Ok(replaced)
+        })?;
+        if let (true, Some(new)) = (replaced, new) {
+            owned.hasher.replaced(Cost::of(&hash));
+            hash = new;
         }
         Ok(Some((id, hash)))
     })
     .await;
     drop(slot);
     drop(place);
-    match verified? {
-        Some(found) => {
-            state.throttle.succeeded(attempt);
-            Ok(found)
-        }
-        None => Err(Denied::Unauthenticated),
-    }
+    verified?.ok_or(Denied::Unauthenticated)
+}
+
+/// The milliseconds since the epoch, as the throttle counts.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// A new password in the request, hashed now (in an argon2 slot, before the update's

@@ -1,0 +1,2 @@
+-- Sessions end after an idle time too.
+ALTER TABLE sessions ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
