@@ -7,7 +7,13 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{NOT_FOUND, NOT_PERMITTED, OK, Server, UNAUTHENTICATED, auth, folder, token};
+use common::{Db, NOT_FOUND, NOT_PERMITTED, OK, Server, UNAUTHENTICATED, auth, folder, token};
+
+/// Every other test of this file, again with each server on PostgreSQL.
+#[test]
+fn the_same_tests_on_postgresql() {
+    common::postgres::run_this_file_on_postgres("the_same_tests_on_postgresql");
+}
 
 #[test]
 fn answers_in_the_order_of_spec_section_6() {
@@ -130,12 +136,9 @@ fn url_parameters_and_a_body_are_read_by_the_crate_as_one_request() {
     let bad = format!("{path}&company=Caf%E9");
     let body = server.post(&bad, "application/json", &[], r#"{"id": 11}"#);
     assert!(body.contains(r#""code":"400","key":"company""#), "{body}");
-    let stored: String = server
+    let stored = server
         .database()
-        .query_row("SELECT company FROM people WHERE id = 11", [], |row| {
-            row.get(0)
-        })
-        .unwrap();
+        .text("SELECT company FROM people WHERE id = 11");
     assert!(!stored.contains('\u{FFFD}'), "{stored:?}");
 }
 
@@ -222,10 +225,7 @@ fn validation_only_with_a_taken_username_is_refused_and_writes_nothing() {
         body,
         r#"{"responses":[{"code":"201","key":"","message":"Input passed validation."}]}"#
     );
-    let audit: i64 = server
-        .database()
-        .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
-        .unwrap();
+    let audit = server.database().count("SELECT COUNT(*) FROM audit");
     assert_eq!(audit, 0);
 }
 
@@ -276,28 +276,17 @@ fn a_password_change_ends_the_other_sessions_and_the_old_password() {
         "the session that changed it stays"
     );
     assert_eq!(get(&phone), UNAUTHENTICATED, "the other session ended");
-    let diffs: Vec<String> = {
-        let db = server.database();
-        let mut statement = db.prepare("SELECT diff FROM audit ORDER BY id").unwrap();
-        statement
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let diffs = server
+        .database()
+        .texts("SELECT diff FROM audit ORDER BY id");
     assert_eq!(
         diffs[0],
         r#"[{"field":"password","old":"********","new":"********"}]"#
     );
     assert!(diffs.iter().all(|d| !d.contains("correct horse")));
-    let outbox: i64 = server
+    let outbox = server
         .database()
-        .query_row(
-            "SELECT COUNT(*) FROM outbox WHERE kind = 'notify_person'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+        .count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify_person'");
     assert_eq!(outbox, 1, "alice is told at her address");
 }
 
@@ -313,17 +302,10 @@ fn no_update_is_lost_to_a_concurrent_one() {
             assert_eq!(title.join().unwrap(), OK);
             assert_eq!(company.join().unwrap(), OK);
         });
-        let (title, company): (String, String) = server
+        let stored = server
             .database()
-            .query_row("SELECT title, company FROM people WHERE id = 21", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .unwrap();
-        assert_eq!(
-            (title, company),
-            (format!("T{i}"), format!("C{i}")),
-            "pair {i}"
-        );
+            .rows("SELECT title, company FROM people WHERE id = 21");
+        assert_eq!(stored, [[format!("T{i}"), format!("C{i}")]], "pair {i}");
     }
 }
 
@@ -358,19 +340,13 @@ fn a_killed_server_leaves_every_change_with_its_audit_row() {
     let acknowledged = writer.join().unwrap();
     assert!(acknowledged > 0, "the load ran");
     let server = Server::start(&dir);
-    let db = server.database();
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    let diffs: Vec<serde_json::Value> = {
-        let mut statement = db.prepare("SELECT diff FROM audit ORDER BY id").unwrap();
-        statement
-            .query_map([], |r| r.get::<_, String>(0))
-            .unwrap()
-            .map(|d| serde_json::from_str(&d.unwrap()).unwrap())
-            .collect()
-    };
+    let mut db = server.database();
+    assert!(db.sound());
+    let diffs: Vec<serde_json::Value> = db
+        .texts("SELECT diff FROM audit ORDER BY id")
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
     assert!(
         diffs.len() >= acknowledged,
         "every acknowledged change has its audit row"
@@ -386,9 +362,7 @@ fn a_killed_server_leaves_every_change_with_its_audit_row() {
         );
         title = diff[0]["new"].as_str().unwrap().to_owned();
     }
-    let stored: String = db
-        .query_row("SELECT title FROM people WHERE id = 21", [], |r| r.get(0))
-        .unwrap();
+    let stored = db.text("SELECT title FROM people WHERE id = 21");
     assert_eq!(stored, title, "an audit row without its change");
 }
 
@@ -418,7 +392,7 @@ fn on_sigterm_the_request_in_flight_finishes_and_the_database_closes() {
     // Time enough for the request in flight to finish however loaded the machine is.
     let flags = ["--synchronous", "full", "--shutdown-timeout", "120"];
     let server = Server::start_with(&dir, &flags);
-    let port = server.port;
+    let (port, database) = (server.port, server.database.clone());
     server.slow_password("bob.admin");
     let in_flight = server.send(&format!("{}&id=21&title=Dr", auth("bob.admin")));
     std::thread::sleep(Duration::from_millis(300));
@@ -430,15 +404,14 @@ fn on_sigterm_the_request_in_flight_finishes_and_the_database_closes() {
     assert_eq!(in_flight.join().unwrap(), OK, "answered, not cut off");
     assert!(status.success(), "{status}");
     // Closed cleanly: SQLite folds the write-ahead log back and removes it.
-    assert!(!dir.join("people.sqlite-wal").exists());
+    if !database.starts_with("postgres://") {
+        assert!(!dir.join("people.sqlite-wal").exists());
+    }
     assert!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "no longer listening"
     );
-    let title: String = rusqlite::Connection::open(dir.join("people.sqlite"))
-        .unwrap()
-        .query_row("SELECT title FROM people WHERE id = 21", [], |r| r.get(0))
-        .unwrap();
+    let title = Db::open(&database).text("SELECT title FROM people WHERE id = 21");
     assert_eq!(title, "Dr");
 }
 
@@ -467,9 +440,8 @@ fn answers_in_the_language_asked_and_refuses_a_change_made_since_read() {
         server.update(&stale),
         r#"{"responses":[{"code":"400","key":"title","message":"This field was changed since you read it; read it again and make your change to what is stored now."}]}"#
     );
-    let title: String = server
+    let title = server
         .database()
-        .query_row("SELECT title FROM people WHERE id = 11", [], |r| r.get(0))
-        .unwrap();
+        .text("SELECT title FROM people WHERE id = 11");
     assert_ne!(title, "Prof");
 }

@@ -50,6 +50,19 @@ impl std::fmt::Debug for Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Each client owns a small runtime, which may not be dropped on an async
+        // thread (where the server ends): they are closed on a thread of their own.
+        let clients = std::mem::take(
+            self.connections
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let _ = std::thread::spawn(move || drop(clients)).join();
+    }
+}
+
 impl From<postgres::Error> for ServerError {
     fn from(error: postgres::Error) -> ServerError {
         let retry = [

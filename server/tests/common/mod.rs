@@ -1,6 +1,9 @@
 //! What the server's tests share: the real binary on an ephemeral port of 127.0.0.1, a
-//! fresh database file, a cheap argon2 cost, and plain HTTP/1.1 exchanges.
+//! fresh database (a SQLite file, or a PostgreSQL database when the file's tests run
+//! again there: see [`postgres`]), a cheap argon2 cost, and plain HTTP/1.1 exchanges.
 #![allow(dead_code, reason = "each test file uses its own part of the harness")]
+
+pub mod postgres;
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -16,6 +19,21 @@ pub struct Server {
     child: Child,
     pub port: u16,
     pub dir: PathBuf,
+    /// The database it runs on: a file's path or a PostgreSQL URL.
+    pub database: String,
+}
+
+/// The database of a test's folder: a SQLite file in it, or, when this test process
+/// runs on PostgreSQL, a database named for the folder (so that a server started again
+/// on the folder finds the same).
+pub fn database_of(dir: &Path) -> String {
+    match std::env::var(postgres::CLUSTER_URL) {
+        Ok(cluster) => {
+            let name = dir.file_name().unwrap().to_string_lossy();
+            postgres::database(&cluster, &format!("t{name}"))
+        }
+        Err(_) => dir.join("people.sqlite").display().to_string(),
+    }
 }
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -40,11 +58,15 @@ impl Server {
     /// A server with more flags. `SERVER_BINARY` names another build to run the tests
     /// against (an older commit's, to see what a test showed before a fix).
     pub fn start_with(dir: &Path, flags: &[&str]) -> Server {
+        Server::start_on(dir, &database_of(dir), flags)
+    }
+
+    /// A server on `database` (several servers may share a PostgreSQL one).
+    pub fn start_on(dir: &Path, database: &str, flags: &[&str]) -> Server {
         let binary = std::env::var_os("SERVER_BINARY")
             .unwrap_or_else(|| env!("CARGO_BIN_EXE_enswitch-people-server").into());
         let mut child = Command::new(binary)
-            .args(["--address", "127.0.0.1:0", "--database"])
-            .arg(dir.join("people.sqlite"))
+            .args(["--address", "127.0.0.1:0", "--database", database])
             .args(["--argon2-memory", "64", "--argon2-iterations", "1", "--web"])
             .arg(dir.join("web"))
             .args(flags)
@@ -67,6 +89,7 @@ impl Server {
             child,
             port,
             dir: dir.to_owned(),
+            database: database.to_owned(),
         }
     }
 
@@ -167,12 +190,10 @@ impl Server {
             lanes: 1,
         };
         let hash = Hasher::new(slow, []).hash(&format!("{username}-password"));
-        self.database()
-            .execute(
-                "UPDATE people SET password_hash = ?1 WHERE username = ?2",
-                [hash.as_str(), username],
-            )
-            .unwrap();
+        self.database().execute(
+            "UPDATE people SET password_hash = ?1 WHERE username = ?2",
+            &[&hash, username],
+        );
     }
 
     /// Sends `query` to `people/update` by GET from another thread; the envelope.
@@ -200,8 +221,9 @@ impl Server {
         self.child.wait().unwrap()
     }
 
-    pub fn database(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.dir.join("people.sqlite")).unwrap()
+    /// The server's database, opened beside it.
+    pub fn database(&self) -> Db {
+        Db::open(&self.database)
     }
 }
 
@@ -248,4 +270,103 @@ pub fn token(server: &Server, username: &str, password: &str) -> Option<String> 
     );
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     json["data"]["token"].as_str().map(str::to_owned)
+}
+
+/// A test's own connection to a server's database, whichever it is. SQL is written
+/// once with `?1`-style parameters, all text.
+pub enum Db {
+    Sqlite(rusqlite::Connection),
+    Postgres(::postgres::Client),
+}
+
+impl Db {
+    pub fn open(database: &str) -> Db {
+        if database.starts_with("postgres://") {
+            Db::Postgres(::postgres::Client::connect(database, ::postgres::NoTls).unwrap())
+        } else {
+            Db::Sqlite(rusqlite::Connection::open(database).unwrap())
+        }
+    }
+
+    /// `?N` as PostgreSQL writes it: `$N`.
+    fn numbered(sql: &str) -> String {
+        sql.replace('?', "$")
+    }
+
+    /// Runs a statement; the rows it changed.
+    pub fn execute(&mut self, sql: &str, params: &[&str]) -> u64 {
+        match self {
+            Db::Sqlite(db) => db.execute(sql, rusqlite::params_from_iter(params)).unwrap() as u64,
+            Db::Postgres(db) => {
+                let params: Vec<&(dyn ::postgres::types::ToSql + Sync)> =
+                    params.iter().map(|p| p as _).collect();
+                db.execute(&Db::numbered(sql), &params).unwrap()
+            }
+        }
+    }
+
+    /// The text columns of every row.
+    pub fn rows(&mut self, sql: &str) -> Vec<Vec<String>> {
+        match self {
+            Db::Sqlite(db) => {
+                let mut statement = db.prepare(sql).unwrap();
+                let columns = statement.column_count();
+                statement
+                    .query_map([], |r| (0..columns).map(|i| r.get(i)).collect())
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            Db::Postgres(db) => db
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| (0..r.len()).map(|i| r.get(i)).collect())
+                .collect(),
+        }
+    }
+
+    /// The first column of every row.
+    pub fn texts(&mut self, sql: &str) -> Vec<String> {
+        self.rows(sql)
+            .into_iter()
+            .map(|mut r| r.swap_remove(0))
+            .collect()
+    }
+
+    /// The one text of a one-row, one-column query.
+    pub fn text(&mut self, sql: &str) -> String {
+        let mut texts = self.texts(sql);
+        assert_eq!(texts.len(), 1, "{sql}");
+        texts.swap_remove(0)
+    }
+
+    /// The count of a `SELECT COUNT(*)`.
+    pub fn count(&mut self, sql: &str) -> i64 {
+        match self {
+            Db::Sqlite(db) => db.query_row(sql, [], |r| r.get(0)).unwrap(),
+            Db::Postgres(db) => db.query_one(sql, &[]).unwrap().get(0),
+        }
+    }
+
+    /// Whether the database's own check finds it sound: SQLite's integrity check, or
+    /// PostgreSQL's `amcheck` over the people table's indexes.
+    pub fn sound(&mut self) -> bool {
+        match self {
+            Db::Sqlite(db) => {
+                let check: String = db
+                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                    .unwrap();
+                check == "ok"
+            }
+            Db::Postgres(db) => {
+                db.batch_execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+                    .unwrap();
+                db.batch_execute(
+                    "SELECT bt_index_check('people_pkey', true), bt_index_check('people_username', true)",
+                )
+                .is_ok()
+            }
+        }
+    }
 }
