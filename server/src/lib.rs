@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use enswitch_people::{Policy, PolicySettings};
+use enswitch_people::{Policy, PolicySettings, SourceList};
 use tokio::sync::Semaphore;
 
 use crate::auth::Throttle;
@@ -41,6 +41,8 @@ pub struct Config {
     pub synchronous: Synchronous,
     /// The page's folder.
     pub web: PathBuf,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` name the client.
+    pub trusted_proxies: Option<SourceList>,
 }
 
 impl Default for Config {
@@ -53,6 +55,7 @@ impl Default for Config {
             limits: Limits::DEFAULT,
             synchronous: Synchronous::Normal,
             web: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist")),
+            trusted_proxies: None,
         }
     }
 }
@@ -125,5 +128,6 @@ fn prepare_blocking(config: &Config) -> Result<Arc<http::AppState>, String> {
         limits: config.limits,
         policy: server_policy(),
         web: config.web.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
     }))
 }

@@ -1,7 +1,7 @@
 //! `cargo run -p enswitch-people-server -- [--address ADDR] [--database FILE|URL]
 //! [--argon2-memory KIB] [--argon2-iterations N] [--argon2-lanes N] [--web DIR]
 //! [--header-timeout S] [--body-timeout S] [--max-connections N] [--session-idle S]
-//! [--shutdown-timeout S] [--synchronous normal|full]`
+//! [--shutdown-timeout S] [--synchronous normal|full] [--trusted-proxy LIST]`
 
 use std::process::ExitCode;
 
@@ -12,7 +12,8 @@ use enswitch_people_server::store::Synchronous;
 const USAGE: &str = "usage: enswitch-people-server [--address 127.0.0.1:8080] \
 [--database enswitch-people.sqlite|postgres://…] [--argon2-memory KIB] [--argon2-iterations N] \
 [--argon2-lanes N] [--web DIR] [--header-timeout S] [--body-timeout S] \
-[--max-connections N] [--session-idle S] [--shutdown-timeout S] [--synchronous normal|full]";
+[--max-connections N] [--session-idle S] [--shutdown-timeout S] [--synchronous normal|full] \
+[--trusted-proxy ADDRESSES]";
 
 fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut config = Config::default();
@@ -45,6 +46,15 @@ fn config(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
                 };
             }
             "--shutdown-timeout" => config.limits.shutdown_seconds = number(value()?)?.into(),
+            "--trusted-proxy" => {
+                // Repeated, the lists add up.
+                let mut list = config
+                    .trusted_proxies
+                    .map_or_else(String::new, |l| format!("{l}, "));
+                list.push_str(&value()?);
+                let parsed = list.parse().map_err(|e| format!("--trusted-proxy: {e}"))?;
+                config.trusted_proxies = Some(parsed);
+            }
             "--session-idle" => config.limits.session_idle_seconds = number(value()?)?.into(),
             _ => return Err(format!("unknown option {flag}")),
         }

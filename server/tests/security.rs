@@ -410,3 +410,68 @@ fn past_the_connection_cap_a_client_waits_for_a_place() {
         started.elapsed()
     );
 }
+
+/// `people/update` with `query`, through a proxy that says the client is `from`.
+fn forwarded(server: &Server, header: &str, from: &str, query: &str) -> String {
+    let target = format!("{PEOPLE_UPDATE}?{query}");
+    server.call("GET", &target, &[(header, from)], b"").1
+}
+
+#[test]
+fn forwarding_headers_are_believed_only_from_a_trusted_proxy() {
+    const XFF: &str = "X-Forwarded-For";
+    let admin_self = format!("{}&id=10&title=Dr", auth("admin"));
+    let guess = "auth_username=carol&auth_password=guess&id=21";
+    let carol = format!("{}&id=21&title=Dr", auth("carol"));
+
+    // Without --trusted-proxy the headers are ignored: the peer is the client.
+    let server = Server::start(&folder("proxy-none"));
+    let refused = forwarded(&server, XFF, "192.0.2.5", &admin_self);
+    assert_eq!(refused, UNAUTHENTICATED, "admin only from 192.0.2.0/24");
+    let refused = forwarded(&server, "Forwarded", "for=192.0.2.5", &admin_self);
+    assert_eq!(refused, UNAUTHENTICATED);
+    for _ in 0..5 {
+        assert_eq!(
+            forwarded(&server, XFF, "198.51.100.1", guess),
+            UNAUTHENTICATED
+        );
+    }
+    let held = forwarded(&server, XFF, "198.51.100.2", &carol);
+    assert_eq!(code(&held), "429", "one peer, whatever the header says");
+    drop(server);
+
+    // Behind a trusted proxy (the tests' own address): the nearest untrusted hop.
+    let flags = ["--trusted-proxy", "127.0.0.1, ::1"];
+    let server = Server::start_with(&folder("proxy"), &flags);
+    assert_eq!(forwarded(&server, XFF, "192.0.2.5", &admin_self), OK);
+    let spoofed = forwarded(&server, XFF, "192.0.2.5, 198.51.100.1", &admin_self);
+    assert_eq!(
+        spoofed, UNAUTHENTICATED,
+        "what the client wrote before is not believed"
+    );
+    let rfc = forwarded(
+        &server,
+        "Forwarded",
+        "for=192.0.2.5;proto=https",
+        &admin_self,
+    );
+    assert_eq!(rfc, OK);
+    // Rule 7 reads it: an administrator's own new source list must admit the client.
+    let lock = format!("{}&id=20&source=192.0.2.0/24", auth("bob.admin"));
+    let locked_out = forwarded(&server, XFF, "198.51.100.1", &lock);
+    assert_eq!(
+        locked_out,
+        r#"{"responses":[{"code":"400","key":"source","message":"This source list does not include the address you are connecting from, so it would lock you out."}]}"#
+    );
+    assert_eq!(forwarded(&server, XFF, "192.0.2.9", &lock), OK);
+    // Throttling reads it: a guesser at carol from one client does not hold her back
+    // at another.
+    for _ in 0..5 {
+        assert_eq!(
+            forwarded(&server, XFF, "198.51.100.1", guess),
+            UNAUTHENTICATED
+        );
+    }
+    assert_eq!(code(&forwarded(&server, XFF, "198.51.100.1", guess)), "429");
+    assert_eq!(forwarded(&server, XFF, "198.51.100.2", &carol), OK);
+}

@@ -4,6 +4,7 @@
 //! (405, with `Allow`) and the HTTP stack's own limits (a URI over its limit is a 414).
 
 mod answer;
+mod client;
 mod files;
 mod handlers;
 mod language;
@@ -17,7 +18,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{MethodRouter, any, get, post};
-use enswitch_people::Policy;
+use enswitch_people::{Policy, SourceList};
 use tokio::sync::Semaphore;
 
 use crate::auth::{Hasher, Slots, Throttle};
@@ -86,6 +87,9 @@ pub struct AppState {
     pub policy: Policy,
     /// Where the page's files are.
     pub web: PathBuf,
+    /// The proxies whose forwarding headers name the client (none: the headers are
+    /// ignored).
+    pub trusted_proxies: Option<SourceList>,
 }
 
 /// `handler`, refusing any method but `allowed` before it runs.

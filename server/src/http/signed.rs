@@ -82,7 +82,7 @@ impl FromRequest<Arc<AppState>> for Unsigned {
     }
 }
 
-/// The request's head, its peer, and the one request its URL's parameters and body
+/// The request's head, its client's address ([`super::client`]), and the one request its URL's parameters and body
 /// make, read by the crate: a GET's body is not read; a POST's is, up to the crate's
 /// bound, by the body deadline, while one of the body slots is held (so that stalled
 /// bodies cannot fill the memory).
@@ -97,6 +97,7 @@ async fn read(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip())
         .ok_or(ServerError::Internal)?;
+    let peer = super::client::client(peer, &parts.headers, state.trusted_proxies.as_ref());
     let query = parts.uri.query().unwrap_or_default().as_bytes();
     let body = if parts.method == Method::GET {
         Vec::new()
