@@ -227,3 +227,25 @@ fn a_process_killed_under_load_loses_no_acknowledged_update() {
     );
     eprintln!("{} acknowledged; {} audit rows", titles.len(), rows.len());
 }
+
+#[test]
+fn two_processes_racing_for_one_username_give_one_204_and_one_username_taken() {
+    let Some(cluster) = Cluster::start_or_skip("a username raced for") else {
+        return;
+    };
+    let (servers, _) = three(&cluster, "usernames");
+    let taken = r#"{"responses":[{"code":"400","key":"username","message":"This username is already taken; choose another."}]}"#;
+    for round in 0..20 {
+        // Two names that differ only in case, for two people, on two processes.
+        let (alice, carol) = (&servers[round % 3], &servers[(round + 1) % 3]);
+        let mut answers = std::thread::scope(|scope| {
+            let a = scope
+                .spawn(|| alice.update(&format!("{}&id=11&username=race{round}", auth("owner"))));
+            let c = scope
+                .spawn(|| carol.update(&format!("{}&id=21&username=RACE{round}", auth("owner"))));
+            [a.join().unwrap(), c.join().unwrap()]
+        });
+        answers.sort();
+        assert_eq!(answers, [OK, taken], "round {round}");
+    }
+}
