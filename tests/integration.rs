@@ -50,8 +50,8 @@ fn reach_is_public_for_people_get() {
     );
 }
 
-#[test]
-fn the_form_for_a_plain_user_on_their_own_record() {
+/// The form a plain user (alice) gets for their own record, as JSON.
+fn own_form() -> serde_json::Value {
     let roles = roles();
     let me = alice();
     let ids = chain(me.customer);
@@ -63,16 +63,40 @@ fn the_form_for_a_plain_user_on_their_own_record() {
         &Policy::default(),
     )
     .unwrap();
-    let json = serde_json::to_value(&description).unwrap();
-    let field = |name: &str| {
-        json["fields"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["field"] == name)
-            .unwrap()
-            .clone()
-    };
+    serde_json::to_value(&description).unwrap()
+}
+
+/// One field's entry in a form's JSON.
+#[track_caller]
+fn form_field(json: &serde_json::Value, name: &str) -> serde_json::Value {
+    json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == name)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_form_gives_each_field_its_limits() {
+    let json = own_form();
+    let rows = [
+        ("email", r#"{"max_length":254,"max_entries":10}"#),
+        ("source", r#"{"max_entries":32}"#),
+        ("extension", r#"{"min_length":1,"max_length":16}"#),
+        ("telephone", r#"{"min_length":2,"max_length":20}"#),
+    ];
+    for (name, limits) in rows {
+        let limits: serde_json::Value = serde_json::from_str(limits).unwrap();
+        assert_eq!(form_field(&json, name)["limits"], limits, "{name}");
+    }
+}
+
+#[test]
+fn the_form_for_a_plain_user_on_their_own_record() {
+    let json = own_form();
+    let field = |name: &str| form_field(&json, name);
     // Every zone of the crate's table is suggested, in its own spelling.
     let mut timezone = field("timezone");
     let suggested = timezone
@@ -107,18 +131,6 @@ fn the_form_for_a_plain_user_on_their_own_record() {
     assert_eq!(
         field("time_format"),
         serde_json::json!({"field":"time_format","group":"regional","group_label":"Regional settings","label":"Time format","help":"12 or 24 hours.","input":"choice","editable":true,"value":"24","clearable":false,"limits":{},"choices":[{"value":"12","label":"12"},{"value":"24","label":"24"}],"can_change":true})
-    );
-    assert_eq!(
-        field("email")["limits"],
-        serde_json::json!({"max_length":254,"max_entries":10})
-    );
-    assert_eq!(
-        field("extension")["limits"],
-        serde_json::json!({"min_length":1,"max_length":16})
-    );
-    assert_eq!(
-        field("telephone")["limits"],
-        serde_json::json!({"min_length":2,"max_length":20})
     );
     assert_eq!(json["person"], 11);
     // Group by group, in the order a form shows them.

@@ -377,6 +377,17 @@ mod tests {
         check("example.com", bad("example.com"));
         check("10.0.0.1-10.0.0.9", bad("10.0.0.1-10.0.0.9"));
         check("10.0.0.é, 10.0.0.1", bad("10.0.0.é"));
+        // An address and then a letter that is not ASCII: one entry, not an address.
+        check("10.0.0.1é", bad("10.0.0.1é"));
+        // Mapped, but wider than the IPv4 addresses: an IPv6 network, whose host bits
+        // are set.
+        check(
+            "::ffff:192.0.2.0/80",
+            Err(ErrorKind::HostBitsSet {
+                given: "::ffff:192.0.2.0/80".parse().unwrap(),
+                network: "::/80".parse().unwrap(),
+            }),
+        );
         check("10.0.0.1 2001:db8::/32/1", bad("2001:db8::/32/1"));
         check(", ,", bad(", ,"));
         let many = (1..=33)
