@@ -10,13 +10,14 @@
 //! giving out one username at once) is retried too: the second run reads the name as
 //! taken and answers `username_taken`.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use enswitch_people::{FieldSet, Person, Roles, Update, Valid, Write};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
-use postgres::{Client, IsolationLevel, NoTls, Transaction};
+use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 
 use super::{Reads, Row, Session, StoredCounter, Writes};
 use super::{
@@ -40,7 +41,24 @@ const MIGRATION_LOCK: i64 = 0x656e_7377_6974_6368;
 /// A pool of connections to one database.
 pub struct Store {
     url: String,
-    connections: Mutex<Vec<Client>>,
+    connections: Mutex<Vec<Pooled>>,
+}
+
+/// A connection, with the statements prepared on it, each once: a statement not yet
+/// prepared costs a round trip more. (The server's own statements, a fixed set: the
+/// map is bounded by the code, not by what is sent.)
+struct Pooled {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl Pooled {
+    fn connect(url: &str) -> Result<Pooled, postgres::Error> {
+        Ok(Pooled {
+            client: Client::connect(url, NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -85,33 +103,33 @@ impl Store {
     /// # Errors
     /// The database cannot be reached or migrated.
     pub fn open(url: &str) -> Result<Store, String> {
-        let mut client = Client::connect(url, NoTls).map_err(|e| e.to_string())?;
-        migrate(&mut client).map_err(|e| e.to_string())?;
+        let mut pooled = Pooled::connect(url).map_err(|e| e.to_string())?;
+        migrate(&mut pooled.client).map_err(|e| e.to_string())?;
         Ok(Store {
             url: url.to_owned(),
-            connections: Mutex::new(vec![client]),
+            connections: Mutex::new(vec![pooled]),
         })
     }
 
-    fn connection(&self) -> Result<Client, ServerError> {
+    fn connection(&self) -> Result<Pooled, ServerError> {
         let kept = self
             .connections
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
         match kept {
-            Some(client) if !client.is_closed() => Ok(client),
-            _ => Ok(Client::connect(&self.url, NoTls)?),
+            Some(pooled) if !pooled.client.is_closed() => Ok(pooled),
+            _ => Ok(Pooled::connect(&self.url)?),
         }
     }
 
-    fn give_back(&self, client: Client) {
+    fn give_back(&self, pooled: Pooled) {
         let mut kept = self
             .connections
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if kept.len() < KEPT_CONNECTIONS && !client.is_closed() {
-            kept.push(client);
+        if kept.len() < KEPT_CONNECTIONS && !pooled.client.is_closed() {
+            kept.push(pooled);
         }
     }
 
@@ -121,16 +139,16 @@ impl Store {
         &self,
         work: impl FnOnce(&mut dyn Reads) -> Result<T, ServerError>,
     ) -> Result<T, ServerError> {
-        let mut client = self.connection()?;
-        let result = (|| {
-            let tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?;
-            work(&mut Connection(Some(tx)))
-        })();
-        self.give_back(client);
+        let mut pooled = self.connection()?;
+        let Pooled { client, statements } = &mut pooled;
+        let result = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(ServerError::from)
+            .and_then(|tx| work(&mut Connection::new(tx, statements)));
+        self.give_back(pooled);
         result
     }
 
@@ -140,7 +158,8 @@ impl Store {
         &self,
         mut work: impl FnMut(&mut dyn Writes) -> Result<T, ServerError>,
     ) -> Result<T, ServerError> {
-        let mut client = self.connection()?;
+        let mut pooled = self.connection()?;
+        let Pooled { client, statements } = &mut pooled;
         let mut attempt = 1;
         let result = loop {
             let result = client
@@ -148,7 +167,7 @@ impl Store {
                 .isolation_level(IsolationLevel::Serializable)
                 .start()
                 .map_err(ServerError::from)
-                .and_then(|tx| work(&mut Connection(Some(tx))));
+                .and_then(|tx| work(&mut Connection::new(tx, statements)));
             match result {
                 Err(ServerError::DatabaseBusy) if attempt < ATTEMPTS => {
                     std::thread::sleep(backoff(attempt));
@@ -157,7 +176,7 @@ impl Store {
                 result => break result,
             }
         };
-        self.give_back(client);
+        self.give_back(pooled);
         result
     }
 }
@@ -194,17 +213,37 @@ fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
     tx.commit()
 }
 
-/// A transaction, until committed.
-struct Connection<'c>(Option<Transaction<'c>>);
+/// A transaction, until committed, and the statements prepared on its connection.
+struct Connection<'c> {
+    tx: Option<Transaction<'c>>,
+    statements: &'c mut HashMap<String, Statement>,
+}
 
 impl<'c> Connection<'c> {
-    fn tx(&mut self) -> Result<&mut Transaction<'c>, ServerError> {
+    fn new(tx: Transaction<'c>, statements: &'c mut HashMap<String, Statement>) -> Self {
+        Connection {
+            tx: Some(tx),
+            statements,
+        }
+    }
+
+    /// The transaction, and `sql` prepared on its connection.
+    fn prepared(&mut self, sql: &str) -> Result<(&mut Transaction<'c>, Statement), ServerError> {
         // Committed: the work went on after its commit, which is the server's fault.
-        self.0.as_mut().ok_or(ServerError::Internal)
+        let tx = self.tx.as_mut().ok_or(ServerError::Internal)?;
+        let statement = if let Some(statement) = self.statements.get(sql) {
+            statement.clone()
+        } else {
+            let statement = tx.prepare(sql)?;
+            self.statements.insert(sql.to_owned(), statement.clone());
+            statement
+        };
+        Ok((tx, statement))
     }
 
     fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, ServerError> {
-        Ok(self.tx()?.execute(sql, params)?)
+        let (tx, statement) = self.prepared(sql)?;
+        Ok(tx.execute(&statement, params)?)
     }
 
     fn query_opt(
@@ -212,7 +251,8 @@ impl<'c> Connection<'c> {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Option<postgres::Row>, ServerError> {
-        Ok(self.tx()?.query_opt(sql, params)?)
+        let (tx, statement) = self.prepared(sql)?;
+        Ok(tx.query_opt(&statement, params)?)
     }
 
     fn query(
@@ -220,7 +260,8 @@ impl<'c> Connection<'c> {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<postgres::Row>, ServerError> {
-        Ok(self.tx()?.query(sql, params)?)
+        let (tx, statement) = self.prepared(sql)?;
+        Ok(tx.query(&statement, params)?)
     }
 
     fn exists(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<bool, ServerError> {
@@ -541,7 +582,7 @@ impl Writes for Connection<'_> {
     }
 
     fn commit(&mut self) -> Result<(), ServerError> {
-        let tx = self.0.take().ok_or(ServerError::Internal)?;
+        let tx = self.tx.take().ok_or(ServerError::Internal)?;
         Ok(tx.commit()?)
     }
 }
