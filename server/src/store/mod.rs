@@ -10,6 +10,8 @@
 //! than once, and does nothing outside the transaction.
 
 mod postgres;
+mod queries;
+mod sql;
 mod sqlite;
 
 use enswitch_people::{Field, FieldSet, Person, Roles, Update, Valid};
@@ -400,76 +402,9 @@ fn text_columns() -> impl Iterator<Item = Field> {
     Field::ALL.into_iter().filter(|f| f.is_text())
 }
 
-/// The columns a person is read from: id, customer, role, password hash, then the text
-/// columns in the field table's order ([`person_from`] reads them in that order).
+/// The columns a person is read from and written to: id, customer, role, password
+/// hash, then the text columns in the field table's order.
 fn person_columns() -> String {
     let columns: Vec<&str> = text_columns().map(column).collect();
     format!("id, customer, role, password_hash, {}", columns.join(", "))
-}
-
-/// The texts of [`person_columns`] after the three ids: the password hash, then each
-/// text column's value.
-fn person_texts<'p>(person: &'p Person, password_hash: &'p str) -> impl Iterator<Item = &'p str> {
-    std::iter::once(password_hash)
-        .chain(text_columns().map(|field| person.text(field).unwrap_or("")))
-}
-
-/// A person from the values of [`person_columns`], each read by `text` at its index.
-fn person_from(
-    id: u64,
-    customer: u64,
-    role: u64,
-    mut text: impl FnMut(usize) -> Result<String, ServerError>,
-) -> Result<Row, ServerError> {
-    let mut person = Person {
-        id,
-        customer,
-        role,
-        ..Person::default()
-    };
-    for (i, field) in text_columns().enumerate() {
-        if let Some(slot) = person.text_mut(field) {
-            *slot = text(4 + i)?;
-        }
-    }
-    Ok(Row {
-        person,
-        password_hash: text(3)?,
-    })
-}
-
-/// The role catalogue from its rows.
-fn roles_from(rows: impl IntoIterator<Item = (u64, String, String)>) -> Roles {
-    let mut roles = Roles::new();
-    for (role_id, name, privileges) in rows {
-        let privileges: Vec<String> = serde_json::from_str(&privileges).unwrap_or_default();
-        let level =
-            enswitch_people::Privilege::from_privileges(privileges.iter().map(String::as_str));
-        roles.insert(role_id, level);
-        roles.set_name(role_id, name);
-    }
-    roles
-}
-
-/// A plan's forbidden fields from their stored text (none when unreadable).
-fn plan_from(text: Option<String>) -> FieldSet {
-    text.and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(FieldSet::EMPTY)
-}
-
-/// SQL integers are signed; ids are 1 … 2^63−1 (the crate checks), so they fit.
-#[expect(
-    clippy::cast_possible_wrap,
-    reason = "ids are at most i64::MAX (the crate checks)"
-)]
-fn signed(value: u64) -> i64 {
-    value as i64
-}
-
-#[expect(
-    clippy::cast_sign_loss,
-    reason = "ids are stored from u64 at most i64::MAX"
-)]
-fn unsigned(value: i64) -> u64 {
-    value as u64
 }

@@ -1,6 +1,6 @@
 //! PostgreSQL: the database several server processes share.
 //!
-//! A write runs `SERIALIZABLE`: PostgreSQL then guarantees that the transactions that
+//! The statements are [`super::queries`]'. A write runs `SERIALIZABLE`: PostgreSQL then guarantees that the transactions that
 //! commit could have run one at a time, over every row and every absent row read (the
 //! actor's role, the customer chain, the plan, whether a username is taken) without
 //! this code naming which to lock, as `SELECT … FOR UPDATE` would have it do (and miss
@@ -14,15 +14,12 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use enswitch_people::{FieldSet, Person, Roles, Update, Valid, Write};
 use postgres::error::SqlState;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 
-use super::{Reads, Row, Session, StoredCounter, Writes};
-use super::{
-    column, person_columns, person_from, person_texts, plan_from, roles_from, signed, unsigned,
-};
+use super::sql::{Cell, Param, Sql, SqlWrite};
+use super::{Reads, Writes};
 use crate::errors::ServerError;
 
 /// How many times a write runs before the server answers `database_busy`.
@@ -240,345 +237,76 @@ impl<'c> Connection<'c> {
         };
         Ok((tx, statement))
     }
-
-    fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, ServerError> {
-        let (tx, statement) = self.prepared(sql)?;
-        Ok(tx.execute(&statement, params)?)
-    }
-
-    fn query_opt(
-        &mut self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Option<postgres::Row>, ServerError> {
-        let (tx, statement) = self.prepared(sql)?;
-        Ok(tx.query_opt(&statement, params)?)
-    }
-
-    fn query(
-        &mut self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<postgres::Row>, ServerError> {
-        let (tx, statement) = self.prepared(sql)?;
-        Ok(tx.query(&statement, params)?)
-    }
-
-    fn exists(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<bool, ServerError> {
-        let row = self.query_opt(sql, params)?.ok_or(ServerError::Internal)?;
-        Ok(row.try_get(0)?)
-    }
 }
 
-fn person_row(row: &postgres::Row) -> Result<Row, ServerError> {
-    let (id, customer, role): (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-    person_from(unsigned(id), unsigned(customer), unsigned(role), |i| {
-        Ok(row.try_get(i)?)
-    })
-}
-
-impl Reads for Connection<'_> {
-    fn person(&mut self, id: u64) -> Result<Option<Row>, ServerError> {
-        let sql = format!("SELECT {} FROM people WHERE id = $1", person_columns());
-        self.query_opt(&sql, &[&signed(id)])?
-            .as_ref()
-            .map(person_row)
-            .transpose()
-    }
-
-    fn person_by_username(&mut self, username: &str) -> Result<Option<Row>, ServerError> {
-        let sql = format!(
-            "SELECT {} FROM people WHERE lower(username) = lower($1)",
-            person_columns()
-        );
-        self.query_opt(&sql, &[&username])?
-            .as_ref()
-            .map(person_row)
-            .transpose()
-    }
-
-    fn username_taken(&mut self, username: &str, except: u64) -> Result<bool, ServerError> {
-        // The predicate of the unique index, so that the read covers what it guards.
-        self.exists(
-            "SELECT EXISTS (SELECT 1 FROM people WHERE lower(username) = lower($1) AND id <> $2)",
-            &[&username, &signed(except)],
-        )
-    }
-
-    fn roles(&mut self) -> Result<Roles, ServerError> {
-        let rows = self.query("SELECT id, name, privileges FROM roles", &[])?;
-        let rows = rows
-            .iter()
-            .map(|r| Ok((unsigned(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?)))
-            .collect::<Result<Vec<_>, ServerError>>()?;
-        Ok(roles_from(rows))
-    }
-
-    fn customer_chain(&mut self, customer: u64) -> Result<Vec<u64>, ServerError> {
-        let count: i64 = self
-            .query_opt("SELECT COUNT(*) FROM customers", &[])?
-            .ok_or(ServerError::Internal)?
-            .try_get(0)?;
-        let mut chain = vec![customer];
-        let mut current = customer;
-        // Bounded by the number of customers: a cycle ends it.
-        while i64::try_from(chain.len()).unwrap_or(i64::MAX) <= count {
-            let parent: Option<i64> = match self.query_opt(
-                "SELECT parent FROM customers WHERE id = $1",
-                &[&signed(current)],
-            )? {
-                Some(row) => row.try_get(0)?,
-                None => None,
-            };
-            let Some(parent) = parent else { break };
-            current = unsigned(parent);
-            chain.push(current);
+/// `param` as the statement's parameter of type `ty` takes it.
+fn bound<'p>(param: Param<'p>, ty: &Type) -> Box<dyn ToSql + Sync + 'p> {
+    match param {
+        Param::Int(value) if *ty == Type::INT4 => {
+            Box::new(i32::try_from(value).unwrap_or(i32::MAX))
         }
-        Ok(chain)
+        Param::Int(value) => Box::new(value),
+        Param::Text(text) => Box::new(text),
+        Param::Null if *ty == Type::INT8 => Box::new(None::<i64>),
+        Param::Null if *ty == Type::INT4 => Box::new(None::<i32>),
+        Param::Null => Box::new(None::<&str>),
     }
+}
 
-    fn plan_forbids(&mut self, customer: u64) -> Result<FieldSet, ServerError> {
-        let text = match self.query_opt(
-            "SELECT plan_forbids FROM customers WHERE id = $1",
-            &[&signed(customer)],
-        )? {
-            Some(row) => Some(row.try_get(0)?),
-            None => None,
-        };
-        Ok(plan_from(text))
-    }
+/// Column `i` of `row`, by its type: the schema's integers, booleans and texts.
+fn cell(row: &postgres::Row, i: usize) -> Result<Cell, ServerError> {
+    let ty = row.columns()[i].type_();
+    let cell = if *ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(i)?.map(Cell::Int)
+    } else if *ty == Type::INT4 {
+        row.try_get::<_, Option<i32>>(i)?
+            .map(|v| Cell::Int(v.into()))
+    } else if *ty == Type::BOOL {
+        row.try_get::<_, Option<bool>>(i)?
+            .map(|v| Cell::Int(v.into()))
+    } else {
+        row.try_get::<_, Option<String>>(i)?.map(Cell::Text)
+    };
+    Ok(cell.unwrap_or(Cell::Null))
+}
 
-    fn session(
+impl Connection<'_> {
+    /// The transaction, `sql` prepared and `params` bound to its parameters' types.
+    fn run<T>(
         &mut self,
-        token_hash: &str,
-        now: i64,
-        idle: i64,
-    ) -> Result<Option<Session>, ServerError> {
-        let row = self.query_opt(
-            "SELECT person, last_used FROM sessions
-             WHERE token_hash = $1 AND expires_at > $2 AND last_used > $2 - $3",
-            &[&token_hash, &now, &idle],
-        )?;
-        row.map(|row| {
-            Ok(Session {
-                person: unsigned(row.try_get(0)?),
-                last_used: row.try_get(1)?,
-            })
-        })
-        .transpose()
-    }
-
-    fn is_empty(&mut self) -> Result<bool, ServerError> {
-        Ok(!self.exists("SELECT EXISTS (SELECT 1 FROM people)", &[])?)
-    }
-
-    fn password_hashes(&mut self) -> Result<Vec<String>, ServerError> {
-        self.query("SELECT password_hash FROM people", &[])?
+        sql: &str,
+        params: &[Param<'_>],
+        run: impl FnOnce(
+            &mut Transaction<'_>,
+            &Statement,
+            &[&(dyn ToSql + Sync)],
+        ) -> Result<T, postgres::Error>,
+    ) -> Result<T, ServerError> {
+        let (tx, statement) = self.prepared(sql)?;
+        let bound: Vec<Box<dyn ToSql + Sync>> = params
             .iter()
-            .map(|row| Ok(row.try_get(0)?))
+            .zip(statement.params())
+            .map(|(param, ty)| bound(*param, ty))
+            .collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| &**b as _).collect();
+        Ok(run(tx, &statement, &refs)?)
+    }
+}
+
+impl Sql for Connection<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
+        self.run(sql, params, |tx, statement, params| {
+            tx.execute(statement, params)
+        })
+    }
+
+    fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError> {
+        let rows = self.run(sql, params, |tx, statement, params| {
+            tx.query(statement, params)
+        })?;
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| cell(row, i)).collect())
             .collect()
-    }
-}
-
-/// A count that a column of type `INTEGER` holds.
-fn stored_attempts(attempts: u32) -> i32 {
-    i32::try_from(attempts).unwrap_or(i32::MAX)
-}
-
-impl Writes for Connection<'_> {
-    fn write_changes(&mut self, update: &Valid<Update<'_>>) -> Result<bool, ServerError> {
-        let person = signed(update.person().id);
-        for write in update.writes() {
-            let sql = format!(
-                "UPDATE people SET {0} = $1 WHERE id = $2 AND {0} = $3",
-                column(write.field())
-            );
-            let changed = match write {
-                Write::Text {
-                    expected, value, ..
-                } => self.execute(&sql, &[&value, &person, &expected])?,
-                Write::Role { expected, value } => {
-                    self.execute(&sql, &[&signed(value), &person, &signed(expected)])?
-                }
-            };
-            if changed != 1 {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    fn set_password_hash(&mut self, person: u64, hash: &str) -> Result<(), ServerError> {
-        self.execute(
-            "UPDATE people SET password_hash = $1 WHERE id = $2",
-            &[&hash, &signed(person)],
-        )?;
-        Ok(())
-    }
-
-    fn replace_password_hash(
-        &mut self,
-        person: u64,
-        old: &str,
-        new: &str,
-    ) -> Result<bool, ServerError> {
-        let changed = self.execute(
-            "UPDATE people SET password_hash = $1 WHERE id = $2 AND password_hash = $3",
-            &[&new, &signed(person), &old],
-        )?;
-        Ok(changed == 1)
-    }
-
-    fn queue(
-        &mut self,
-        person: u64,
-        kind: &str,
-        address: &str,
-        now: i64,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO outbox (person, kind, address, created_at) VALUES ($1, $2, $3, $4)",
-            &[&signed(person), &kind, &address, &now],
-        )?;
-        Ok(())
-    }
-
-    fn audit(&mut self, actor: u64, person: u64, diff: &str, now: i64) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO audit (actor, person, diff, at) VALUES ($1, $2, $3, $4)",
-            &[&signed(actor), &signed(person), &diff, &now],
-        )?;
-        Ok(())
-    }
-
-    fn create_session(
-        &mut self,
-        token_hash: &str,
-        person: u64,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO sessions (token_hash, person, expires_at, last_used) VALUES ($1, $2, $3, $4)",
-            &[&token_hash, &signed(person), &expires_at, &now],
-        )?;
-        Ok(())
-    }
-
-    fn touch_session(&mut self, token_hash: &str, now: i64) -> Result<(), ServerError> {
-        self.execute(
-            "UPDATE sessions SET last_used = $2 WHERE token_hash = $1",
-            &[&token_hash, &now],
-        )?;
-        Ok(())
-    }
-
-    fn end_session(&mut self, token_hash: &str) -> Result<bool, ServerError> {
-        let ended = self.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])?;
-        Ok(ended == 1)
-    }
-
-    fn end_sessions(&mut self, person: u64, keep: Option<&str>) -> Result<(), ServerError> {
-        self.execute(
-            "DELETE FROM sessions WHERE person = $1 AND token_hash IS DISTINCT FROM $2",
-            &[&signed(person), &keep],
-        )?;
-        Ok(())
-    }
-
-    fn counter(&mut self, key: &str) -> Result<Option<StoredCounter>, ServerError> {
-        let row = self.query_opt(
-            "SELECT attempts, last_ms FROM throttle_counters WHERE key = $1",
-            &[&key],
-        )?;
-        row.map(|row| {
-            let attempts: i32 = row.try_get(0)?;
-            Ok(StoredCounter {
-                attempts: u32::try_from(attempts).unwrap_or(0),
-                last_ms: row.try_get(1)?,
-            })
-        })
-        .transpose()
-    }
-
-    fn set_counter(&mut self, key: &str, counter: StoredCounter) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO throttle_counters (key, attempts, last_ms) VALUES ($1, $2, $3)
-             ON CONFLICT (key) DO UPDATE SET attempts = excluded.attempts, last_ms = excluded.last_ms",
-            &[&key, &stored_attempts(counter.attempts), &counter.last_ms],
-        )?;
-        Ok(())
-    }
-
-    fn forget_counters(&mut self, before_ms: i64) -> Result<(), ServerError> {
-        self.execute(
-            "DELETE FROM throttle_counters WHERE last_ms < $1",
-            &[&before_ms],
-        )?;
-        Ok(())
-    }
-
-    fn knows(&mut self, username: &str, origin: &str) -> Result<bool, ServerError> {
-        self.exists(
-            "SELECT EXISTS (SELECT 1 FROM throttle_known WHERE username = $1 AND origin = $2)",
-            &[&username, &origin],
-        )
-    }
-
-    fn remember(
-        &mut self,
-        username: &str,
-        origin: &str,
-        now_ms: i64,
-        keep: usize,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO throttle_known (username, origin, at_ms) VALUES ($1, $2, $3)
-             ON CONFLICT (username, origin) DO UPDATE SET at_ms = excluded.at_ms",
-            &[&username, &origin, &now_ms],
-        )?;
-        self.execute(
-            "DELETE FROM throttle_known WHERE username = $1 AND origin NOT IN
-             (SELECT origin FROM throttle_known WHERE username = $1 ORDER BY at_ms DESC LIMIT $2)",
-            &[&username, &i64::try_from(keep).unwrap_or(i64::MAX)],
-        )?;
-        Ok(())
-    }
-
-    fn insert_customer(
-        &mut self,
-        id: u64,
-        parent: Option<u64>,
-        plan_forbids: &str,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO customers (id, parent, plan_forbids) VALUES ($1, $2, $3)",
-            &[&signed(id), &parent.map(signed), &plan_forbids],
-        )?;
-        Ok(())
-    }
-
-    fn insert_role(&mut self, id: u64, name: &str, privileges: &str) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO roles (id, name, privileges) VALUES ($1, $2, $3)",
-            &[&signed(id), &name, &privileges],
-        )?;
-        Ok(())
-    }
-
-    fn insert_person(&mut self, person: &Person, password_hash: &str) -> Result<(), ServerError> {
-        let ids = [person.id, person.customer, person.role].map(signed);
-        let texts: Vec<&str> = person_texts(person, password_hash).collect();
-        let mut values: Vec<&(dyn ToSql + Sync)> = ids.iter().map(|id| id as _).collect();
-        values.extend(texts.iter().map(|text| text as &(dyn ToSql + Sync)));
-        let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "INSERT INTO people ({}) VALUES ({})",
-            person_columns(),
-            placeholders.join(", ")
-        );
-        self.execute(&sql, &values)?;
-        Ok(())
     }
 
     fn commit(&mut self) -> Result<(), ServerError> {
@@ -586,3 +314,5 @@ impl Writes for Connection<'_> {
         Ok(tx.commit()?)
     }
 }
+
+impl SqlWrite for Connection<'_> {}

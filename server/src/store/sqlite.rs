@@ -1,7 +1,8 @@
 //! SQLite: one writer, behind a lock, so that writers queue in order instead of meeting
 //! SQLite's busy handler (which sleeps in steps of up to 100 ms: the tail the server
 //! had), and a pool of readers, which WAL lets read while the writer writes.
-//! Connections are opened once and kept, their statements prepared once.
+//! Connections are opened once and kept, their statements prepared once. The
+//! statements are [`super::queries`]'.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -9,13 +10,11 @@ use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use enswitch_people::{FieldSet, Person, Roles, Update, Valid, Write};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use super::{Reads, Row, Session, StoredCounter, Writes};
-use super::{
-    column, person_columns, person_from, person_texts, plan_from, roles_from, signed, unsigned,
-};
+use super::sql::{Cell, Param, Sql, SqlWrite};
+use super::{Reads, Writes};
 use crate::errors::ServerError;
 
 /// How long a statement waits for a busy database before it gives up.
@@ -32,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_schema.sql"),
     include_str!("../../migrations/sqlite/0002_session_idle.sql"),
     include_str!("../../migrations/sqlite/0003_throttle.sql"),
+    include_str!("../../migrations/sqlite/0004_username_index.sql"),
 ];
 
 /// When a commit reaches the disk.
@@ -182,340 +182,74 @@ struct Reader<'c>(&'c Connection);
 /// The writer's transaction, until committed.
 struct Writer<'c>(Option<Transaction<'c>>);
 
-/// A connection to read through.
-trait Connected {
-    fn connection(&self) -> Result<&Connection, ServerError>;
-}
-
-impl Connected for Reader<'_> {
-    fn connection(&self) -> Result<&Connection, ServerError> {
-        Ok(self.0)
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Param::Int(value) => ToSqlOutput::Borrowed(ValueRef::Integer(value)),
+            Param::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+        })
     }
 }
 
-impl Connected for Writer<'_> {
+fn execute(connection: &Connection, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
+    let changed = connection
+        .prepare_cached(sql)?
+        .execute(rusqlite::params_from_iter(params))?;
+    Ok(u64::try_from(changed).unwrap_or(u64::MAX))
+}
+
+fn rows(
+    connection: &Connection,
+    sql: &str,
+    params: &[Param<'_>],
+) -> Result<Vec<Vec<Cell>>, ServerError> {
+    let mut statement = connection.prepare_cached(sql)?;
+    let columns = statement.column_count();
+    let rows = statement.query_map(rusqlite::params_from_iter(params), |row| {
+        (0..columns)
+            .map(|i| {
+                Ok(match row.get_ref(i)? {
+                    ValueRef::Integer(value) => Cell::Int(value),
+                    ValueRef::Text(text) => Cell::Text(String::from_utf8_lossy(text).into_owned()),
+                    // No column of the schema holds another type.
+                    ValueRef::Null | ValueRef::Real(_) | ValueRef::Blob(_) => Cell::Null,
+                })
+            })
+            .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Sql for Reader<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
+        execute(self.0, sql, params)
+    }
+
+    fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError> {
+        rows(self.0, sql, params)
+    }
+
+    fn commit(&mut self) -> Result<(), ServerError> {
+        // A reader reads outside any transaction: there is nothing to commit.
+        Ok(())
+    }
+}
+
+impl Writer<'_> {
     fn connection(&self) -> Result<&Connection, ServerError> {
         // Committed: the work went on after its commit, which is the server's fault.
         self.0.as_deref().ok_or(ServerError::Internal)
     }
 }
 
-fn person_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    let (id, customer, role): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-    person_from(unsigned(id), unsigned(customer), unsigned(role), |i| {
-        Ok(r.get(i)?)
-    })
-    .map_err(|_| rusqlite::Error::InvalidColumnIndex(0))
-}
-
-impl<C: Connected> Reads for C {
-    fn person(&mut self, id: u64) -> Result<Option<Row>, ServerError> {
-        let sql = format!("SELECT {} FROM people WHERE id = ?1", person_columns());
-        Ok(self
-            .connection()?
-            .prepare_cached(&sql)?
-            .query_row([signed(id)], person_row)
-            .optional()?)
+impl Sql for Writer<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
+        execute(self.connection()?, sql, params)
     }
 
-    fn person_by_username(&mut self, username: &str) -> Result<Option<Row>, ServerError> {
-        // The column's NOCASE collation compares ignoring (ASCII) case.
-        let sql = format!(
-            "SELECT {} FROM people WHERE username = ?1",
-            person_columns()
-        );
-        Ok(self
-            .connection()?
-            .prepare_cached(&sql)?
-            .query_row([username], person_row)
-            .optional()?)
-    }
-
-    fn username_taken(&mut self, username: &str, except: u64) -> Result<bool, ServerError> {
-        Ok(self
-            .connection()?
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM people WHERE username = ?1 AND id != ?2)",
-            )?
-            .query_row(params![username, signed(except)], |r| r.get(0))?)
-    }
-
-    fn roles(&mut self) -> Result<Roles, ServerError> {
-        let connection = self.connection()?;
-        let mut statement = connection.prepare_cached("SELECT id, name, privileges FROM roles")?;
-        let rows = statement
-            .query_map([], |r| Ok((unsigned(r.get(0)?), r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(roles_from(rows))
-    }
-
-    fn customer_chain(&mut self, customer: u64) -> Result<Vec<u64>, ServerError> {
-        let connection = self.connection()?;
-        let count: i64 = connection
-            .prepare_cached("SELECT COUNT(*) FROM customers")?
-            .query_row([], |r| r.get(0))?;
-        let mut chain = vec![customer];
-        let mut current = customer;
-        // Bounded by the number of customers: a cycle ends it.
-        while i64::try_from(chain.len()).unwrap_or(i64::MAX) <= count {
-            let parent: Option<i64> = connection
-                .prepare_cached("SELECT parent FROM customers WHERE id = ?1")?
-                .query_row([signed(current)], |r| r.get(0))
-                .optional()?
-                .flatten();
-            let Some(parent) = parent else { break };
-            current = unsigned(parent);
-            chain.push(current);
-        }
-        Ok(chain)
-    }
-
-    fn plan_forbids(&mut self, customer: u64) -> Result<FieldSet, ServerError> {
-        let text: Option<String> = self
-            .connection()?
-            .prepare_cached("SELECT plan_forbids FROM customers WHERE id = ?1")?
-            .query_row([signed(customer)], |r| r.get(0))
-            .optional()?;
-        Ok(plan_from(text))
-    }
-
-    fn session(
-        &mut self,
-        token_hash: &str,
-        now: i64,
-        idle: i64,
-    ) -> Result<Option<Session>, ServerError> {
-        Ok(self
-            .connection()?
-            .prepare_cached(
-                "SELECT person, last_used FROM sessions
-                 WHERE token_hash = ?1 AND expires_at > ?2 AND last_used > ?2 - ?3",
-            )?
-            .query_row(params![token_hash, now, idle], |r| {
-                Ok(Session {
-                    person: unsigned(r.get(0)?),
-                    last_used: r.get(1)?,
-                })
-            })
-            .optional()?)
-    }
-
-    fn is_empty(&mut self) -> Result<bool, ServerError> {
-        let people: i64 = self
-            .connection()?
-            .prepare_cached("SELECT COUNT(*) FROM people")?
-            .query_row([], |r| r.get(0))?;
-        Ok(people == 0)
-    }
-
-    fn password_hashes(&mut self) -> Result<Vec<String>, ServerError> {
-        let connection = self.connection()?;
-        let mut statement = connection.prepare_cached("SELECT password_hash FROM people")?;
-        let hashes = statement.query_map([], |r| r.get(0))?;
-        Ok(hashes.collect::<rusqlite::Result<_>>()?)
-    }
-}
-
-impl Writer<'_> {
-    fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize, ServerError> {
-        Ok(self.connection()?.prepare_cached(sql)?.execute(params)?)
-    }
-}
-
-impl Writes for Writer<'_> {
-    fn write_changes(&mut self, update: &Valid<Update<'_>>) -> Result<bool, ServerError> {
-        let person = signed(update.person().id);
-        for write in update.writes() {
-            let sql = format!(
-                "UPDATE people SET {0} = ?1 WHERE id = ?2 AND {0} = ?3",
-                column(write.field())
-            );
-            let changed = match write {
-                Write::Text {
-                    expected, value, ..
-                } => self.execute(&sql, params![value, person, expected])?,
-                Write::Role { expected, value } => {
-                    self.execute(&sql, params![signed(value), person, signed(expected)])?
-                }
-            };
-            if changed != 1 {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    fn set_password_hash(&mut self, person: u64, hash: &str) -> Result<(), ServerError> {
-        self.execute(
-            "UPDATE people SET password_hash = ?1 WHERE id = ?2",
-            params![hash, signed(person)],
-        )?;
-        Ok(())
-    }
-
-    fn replace_password_hash(
-        &mut self,
-        person: u64,
-        old: &str,
-        new: &str,
-    ) -> Result<bool, ServerError> {
-        let changed = self.execute(
-            "UPDATE people SET password_hash = ?1 WHERE id = ?2 AND password_hash = ?3",
-            params![new, signed(person), old],
-        )?;
-        Ok(changed == 1)
-    }
-
-    fn queue(
-        &mut self,
-        person: u64,
-        kind: &str,
-        address: &str,
-        now: i64,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO outbox (person, kind, address, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![signed(person), kind, address, now],
-        )?;
-        Ok(())
-    }
-
-    fn audit(&mut self, actor: u64, person: u64, diff: &str, now: i64) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO audit (actor, person, diff, at) VALUES (?1, ?2, ?3, ?4)",
-            params![signed(actor), signed(person), diff, now],
-        )?;
-        Ok(())
-    }
-
-    fn create_session(
-        &mut self,
-        token_hash: &str,
-        person: u64,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO sessions (token_hash, person, expires_at, last_used) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, signed(person), expires_at, now],
-        )?;
-        Ok(())
-    }
-
-    fn touch_session(&mut self, token_hash: &str, now: i64) -> Result<(), ServerError> {
-        self.execute(
-            "UPDATE sessions SET last_used = ?2 WHERE token_hash = ?1",
-            params![token_hash, now],
-        )?;
-        Ok(())
-    }
-
-    fn end_session(&mut self, token_hash: &str) -> Result<bool, ServerError> {
-        let ended = self.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
-        Ok(ended == 1)
-    }
-
-    fn end_sessions(&mut self, person: u64, keep: Option<&str>) -> Result<(), ServerError> {
-        self.execute(
-            "DELETE FROM sessions WHERE person = ?1 AND token_hash IS NOT ?2",
-            params![signed(person), keep],
-        )?;
-        Ok(())
-    }
-
-    fn counter(&mut self, key: &str) -> Result<Option<StoredCounter>, ServerError> {
-        Ok(self
-            .connection()?
-            .prepare_cached("SELECT attempts, last_ms FROM throttle_counters WHERE key = ?1")?
-            .query_row([key], |r| {
-                Ok(StoredCounter {
-                    attempts: r.get(0)?,
-                    last_ms: r.get(1)?,
-                })
-            })
-            .optional()?)
-    }
-
-    fn set_counter(&mut self, key: &str, counter: StoredCounter) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO throttle_counters (key, attempts, last_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT (key) DO UPDATE SET attempts = excluded.attempts, last_ms = excluded.last_ms",
-            params![key, counter.attempts, counter.last_ms],
-        )?;
-        Ok(())
-    }
-
-    fn forget_counters(&mut self, before_ms: i64) -> Result<(), ServerError> {
-        self.execute(
-            "DELETE FROM throttle_counters WHERE last_ms < ?1",
-            [before_ms],
-        )?;
-        Ok(())
-    }
-
-    fn knows(&mut self, username: &str, origin: &str) -> Result<bool, ServerError> {
-        Ok(self
-            .connection()?
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM throttle_known WHERE username = ?1 AND origin = ?2)",
-            )?
-            .query_row([username, origin], |r| r.get(0))?)
-    }
-
-    fn remember(
-        &mut self,
-        username: &str,
-        origin: &str,
-        now_ms: i64,
-        keep: usize,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO throttle_known (username, origin, at_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT (username, origin) DO UPDATE SET at_ms = excluded.at_ms",
-            params![username, origin, now_ms],
-        )?;
-        self.execute(
-            "DELETE FROM throttle_known WHERE username = ?1 AND origin NOT IN
-             (SELECT origin FROM throttle_known WHERE username = ?1 ORDER BY at_ms DESC LIMIT ?2)",
-            params![username, i64::try_from(keep).unwrap_or(i64::MAX)],
-        )?;
-        Ok(())
-    }
-
-    fn insert_customer(
-        &mut self,
-        id: u64,
-        parent: Option<u64>,
-        plan_forbids: &str,
-    ) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO customers (id, parent, plan_forbids) VALUES (?1, ?2, ?3)",
-            params![signed(id), parent.map(signed), plan_forbids],
-        )?;
-        Ok(())
-    }
-
-    fn insert_role(&mut self, id: u64, name: &str, privileges: &str) -> Result<(), ServerError> {
-        self.execute(
-            "INSERT INTO roles (id, name, privileges) VALUES (?1, ?2, ?3)",
-            params![signed(id), name, privileges],
-        )?;
-        Ok(())
-    }
-
-    fn insert_person(&mut self, person: &Person, password_hash: &str) -> Result<(), ServerError> {
-        use rusqlite::types::Value;
-        let ids = [person.id, person.customer, person.role].map(|id| Value::Integer(signed(id)));
-        let texts = person_texts(person, password_hash).map(|text| Value::Text(text.to_owned()));
-        let values: Vec<Value> = ids.into_iter().chain(texts).collect();
-        let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT INTO people ({}) VALUES ({})",
-            person_columns(),
-            placeholders.join(", ")
-        );
-        self.execute(&sql, rusqlite::params_from_iter(values))?;
-        Ok(())
+    fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError> {
+        rows(self.connection()?, sql, params)
     }
 
     fn commit(&mut self) -> Result<(), ServerError> {
@@ -524,3 +258,5 @@ impl Writes for Writer<'_> {
         Ok(())
     }
 }
+
+impl SqlWrite for Writer<'_> {}
