@@ -5,14 +5,15 @@
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::auth::{Cost, Hasher};
-use crate::errors::ServerError;
-use crate::store::{Reads, Store};
 use enswitch_people::{
     Accepted, Actor, Caller, Catalogue, Context, CustomerChain, Envelope, Field, FieldSet,
     Obligation, Person, Policy, Privilege, Report, Request, RequestAddress, Roles, SourceList,
     Uniqueness, decide,
 };
+
+use crate::auth::{Cost, Hasher};
+use crate::errors::ServerError;
+use crate::store::{Reads, Store};
 
 /// The seconds since the epoch.
 #[must_use]

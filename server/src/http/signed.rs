@@ -82,10 +82,10 @@ impl FromRequest<Arc<AppState>> for Unsigned {
     }
 }
 
-/// The request's head, its client's address ([`super::client`]), and the one request its URL's parameters and body
-/// make, read by the crate: a GET's body is not read; a POST's is, up to the crate's
-/// bound, by the body deadline, while one of the body slots is held (so that stalled
-/// bodies cannot fill the memory).
+/// The request's head, its client's address ([`super::client`]), and the one request
+/// its URL's parameters and body make, read by the crate: a GET's body is not read; a
+/// POST's is, up to the crate's bound, by the body deadline, while one of the body
+/// slots is held (so that stalled bodies cannot fill the memory).
 async fn read(
     request: HttpRequest,
     state: &AppState,
