@@ -186,7 +186,8 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_micros(u64::from(2_000 * attempt * random / 255))
 }
 
-/// Applies the migrations not yet applied, and nothing else, under the lock.
+/// Applies the migrations not yet applied, under the lock, so that processes starting
+/// together take turns and each migration runs once.
 fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
