@@ -121,11 +121,12 @@ fn millis(duration: Duration) -> i64 {
 }
 
 /// No attempt under `key` is verified before this: the delay its attempts earned,
-/// from the last of them.
-fn not_before(key: &Key, counter: StoredCounter) -> i64 {
-    counter
-        .last_ms
-        .saturating_add(millis(delay(key.bounds(), counter.attempts)))
+/// from the last of them; `None` while they earned none. (Without one, a counter
+/// whose last attempt another process stamped a moment later than this one's clock
+/// says would hold the attempt back for that moment.)
+fn not_before(key: &Key, counter: StoredCounter) -> Option<i64> {
+    let delay = delay(key.bounds(), counter.attempts);
+    (!delay.is_zero()).then(|| counter.last_ms.saturating_add(millis(delay)))
 }
 
 /// Refused for now: try again after this long.
@@ -206,7 +207,7 @@ impl Throttle {
         let wait = keys
             .iter()
             .zip(&counters)
-            .filter_map(|(key, counter)| Some(not_before(key, (*counter)?)))
+            .filter_map(|(key, counter)| not_before(key, (*counter)?))
             .map(|not_before| not_before.saturating_sub(now_ms))
             .max()
             .unwrap_or(0);
@@ -373,6 +374,19 @@ mod tests {
             ledger.begin("carol", HOME, later).unwrap_err(),
             RetryAfter(Duration::from_secs(2))
         );
+    }
+
+    #[test]
+    fn an_attempt_stamped_a_moment_later_elsewhere_holds_nobody_back() {
+        // Found under load: two attempts at once, the later-stamped one counted first.
+        let ledger = Ledger::new();
+        let _first = ledger.begin("carol", HOME, NOW + 2).unwrap();
+        let second = ledger.begin("carol", HOME, NOW);
+        assert!(second.is_ok(), "{second:?}");
+        // Once a delay is earned, it holds from the last attempt counted.
+        ledger.fail("carol", HOME, PER_PAIR.free - 2, NOW);
+        let refused = ledger.begin("carol", HOME, NOW).unwrap_err();
+        assert_eq!(refused, RetryAfter(Duration::from_secs(1)));
     }
 
     #[test]
