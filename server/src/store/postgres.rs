@@ -1,14 +1,15 @@
-//! PostgreSQL: the database several server processes share.
+//! PostgreSQL: the database several server processes share. The statements are
+//! [`super::queries`]'.
 //!
-//! The statements are [`super::queries`]'. A write runs `SERIALIZABLE`: PostgreSQL then guarantees that the transactions that
+//! A write runs `SERIALIZABLE`: PostgreSQL then guarantees that the transactions that
 //! commit could have run one at a time, over every row and every absent row read (the
 //! actor's role, the customer chain, the plan, whether a username is taken) without
 //! this code naming which to lock, as `SELECT … FOR UPDATE` would have it do (and miss
 //! a row not yet there). The price is that a transaction may be refused at any
 //! statement or at its commit with a serialization failure; it is then run again, up to
-//! [`ATTEMPTS`] times, with a short random wait. A unique violation (two processes
-//! giving out one username at once) is retried too: the second run reads the name as
-//! taken and answers `username_taken`.
+//! [`ATTEMPTS`] times, after a random wait that grows with the attempts. A unique
+//! violation (two processes giving out one username at once) is retried too: the
+//! second run reads the name as taken and answers `username_taken`.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -23,7 +24,10 @@ use super::{Reads, Writes};
 use crate::errors::ServerError;
 
 /// How many times a write runs before the server answers `database_busy`.
-const ATTEMPTS: u32 = 12;
+const ATTEMPTS: u32 = 16;
+
+/// The longest wait between two runs of a write.
+const LONGEST_WAIT: Duration = Duration::from_millis(32);
 
 /// The most connections kept open; more are opened while needed and then closed.
 const KEPT_CONNECTIONS: usize = 16;
@@ -178,12 +182,15 @@ impl Store {
     }
 }
 
-/// The wait before attempt `attempt + 1`: up to 2 ms times the attempts so far,
-/// random, so that the transactions that collided do not collide again.
+/// The wait before attempt `attempt + 1`: random, up to 1 ms doubled for each attempt
+/// so far and at most [`LONGEST_WAIT`], so that the transactions that collided do not
+/// collide again, and a row many want is waited for longer.
 fn backoff(attempt: u32) -> Duration {
-    let mut byte = [0u8; 1];
-    let random = getrandom::getrandom(&mut byte).map_or(128, |()| u32::from(byte[0]));
-    Duration::from_micros(u64::from(2_000 * attempt * random / 255))
+    let mut bytes = [0u8; 2];
+    let random =
+        getrandom::getrandom(&mut bytes).map_or(u16::MAX / 2, |()| u16::from_le_bytes(bytes));
+    let most = Duration::from_millis(1u64 << attempt.min(16)).min(LONGEST_WAIT);
+    most.mul_f64(f64::from(random) / f64::from(u16::MAX))
 }
 
 /// Applies the migrations not yet applied, under the lock, so that processes starting
