@@ -109,7 +109,10 @@ pub(crate) fn check_before_nfc(s: &str, max: usize, max_marks: usize) -> Result<
         let starter = c.is_ascii() || class.get(c) == CanonicalCombiningClass::NotReordered;
         let (adds, takes) = if starter { (0, STARTER_DEBT) } else { (1, 0) };
         (gain, debt) = (gain + adds, debt + takes);
-        if !c.is_ascii() && GeneralCategoryGroup::Mark.contains(category.get(c)) {
+        // A character of a combining class is a mark: only a starter needs the look-up.
+        let mark =
+            !c.is_ascii() && (!starter || GeneralCategoryGroup::Mark.contains(category.get(c)));
+        if mark {
             (run, run_gain, run_debt) = (run + 1, run_gain + adds, run_debt + takes);
             too_many_marks |= run > most_raw || run_gain > max_marks + run_debt;
         } else if !is_joiner(c) {
