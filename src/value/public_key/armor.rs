@@ -337,6 +337,18 @@ mod tests {
         // Two public blocks: a keyring, not one key.
         let block = format!("{BEGIN}\n\n{BODY}\n{END}");
         reads(&format!("{block}\n\n{block}"), Err(E::Malformed));
+        // A header is a name, `: ` and a value; a blank line ends the headers, and none
+        // may stand in the body.
+        reads(
+            &format!("{BEGIN}\nVersion\n\n{BODY}\n{END}"),
+            Err(E::Malformed),
+        );
+        reads(
+            &format!("{BEGIN}\n\nmAIE\n\nAA==\n{END}"),
+            Err(E::Malformed),
+        );
+        // A body line of five characters is body, unless it begins with `=`.
+        reads(&format!("{BEGIN}\n\nmAI\nEAA==\n{END}"), Ok(PACKETS));
     }
 
     #[test]
@@ -391,6 +403,14 @@ mod tests {
                 "{BEGIN}\n\n{}\n{}{second}\n{END}",
                 &first[..60],
                 &first[60..]
+            ),
+            // Only a short line before the last: each line within 64.
+            format!(
+                "{BEGIN}\n\n{}\n{}{}\n{}\n{END}",
+                &first[..60],
+                &first[60..],
+                &second[..60],
+                &second[60..]
             ),
             format!("{BEGIN}\n\n{long}\n{END}"),
             format!("{BEGIN}\n\n{BODY} \n{END}"),
