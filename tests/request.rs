@@ -255,6 +255,22 @@ fn serializes_back_to_an_equal_request() {
     }
 }
 
+#[test]
+fn a_long_precondition_name_is_bounded_alike_however_sent() {
+    // Found by fuzzing: a JSON member's name was bounded apart from its `was.`, a
+    // query's key as a whole, so the request did not read back as itself.
+    let long = "W".repeat(100);
+    let (body, url) = (
+        format!(r#"{{"was": {{"{long}": 0}}}}"#),
+        format!("was.{long}=0"),
+    );
+    let json = Request::from_json(&body).unwrap();
+    let query = Request::from_query(&url).unwrap();
+    assert_eq!(json, query);
+    assert_eq!(Request::from_query(&json.to_query()).unwrap(), json);
+    assert_eq!(Request::from_json(&json.to_json()).unwrap(), json);
+}
+
 /// The URL's query string and a body, as a server hands them over.
 #[track_caller]
 fn parts(url: &str, content_type: Option<&str>, body: &[u8]) -> Result<Request<'static>, Error> {

@@ -65,7 +65,9 @@ pub(crate) fn read_object(raw: &RawValue, was: &mut Vec<Was>, count: &mut usize)
             return Err(());
         }
         *count += 1;
-        push(was, format!("{WAS}.{}", key_of(&name)), value);
+        // Bounded as a whole, as a query's `was.<name>` key is: one request however sent.
+        let key = format!("{WAS}.{name}");
+        push(was, key_of(&key).to_owned(), value);
     }
     Ok(())
 }
