@@ -49,7 +49,7 @@ pub(crate) fn check_raw_length(s: &str, max: usize) -> Result<(), ErrorKind> {
 /// character past `max`; the quick check runs only on a value of at most `max`
 /// characters (a longer one that is NFC already is too long, which normalizing finds
 /// at that character). So the work is bounded by what the value may become, not by
-/// what was sent.
+/// what was sent, and a value given back has at most `max` characters.
 pub(crate) fn nfc(s: &str, max: usize, max_marks: usize) -> Result<Cow<'_, str>, ErrorKind> {
     if s.is_ascii() {
         return Ok(Cow::Borrowed(s));
@@ -99,7 +99,7 @@ const STARTER_DEBT: usize = 6;
 pub(crate) fn check_before_nfc(s: &str, max: usize, max_marks: usize) -> Result<(), ErrorKind> {
     let category = CodePointMapData::<GeneralCategory>::new();
     let class = CodePointMapData::<CanonicalCombiningClass>::new();
-    let most_raw = MAX_DECOMPOSITION * max_marks + MAX_DECOMPOSITION - 1;
+    let most_raw = MAX_DECOMPOSITION * max_marks + ABSORBED;
     // What each character adds to the normalized length at least, and what it may take
     // off at most; likewise for the marks of the run being read.
     let (mut gain, mut debt) = (0, 0);
@@ -337,8 +337,8 @@ pub(crate) fn checked(
         check_ascii_controls(s, control_ok)?;
         return Ok(CompactString::new(s));
     }
+    // At most `max` characters once normalized: `nfc` refuses more.
     let s = nfc(s, max, marks)?;
-    check_length(&s, max)?;
     let most_marks = check_characters(&s, control_ok)?;
     if most_marks > marks {
         return Err(ErrorKind::TooManyMarks { max: marks });
@@ -660,7 +660,7 @@ mod tests {
 
     #[test]
     fn a_mark_composes_only_into_a_mark() {
-        // What check_raw_marks rests on: a character whose canonical decomposition
+        // What check_before_nfc rests on: a character whose canonical decomposition
         // starts with a mark is a mark, so NFC never turns a run of marks into a base.
         for c in (0..=0x0010_FFFF_u32).filter_map(char::from_u32) {
             let mut decomposed = std::iter::once(c).nfd();
