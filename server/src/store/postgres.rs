@@ -302,12 +302,6 @@ impl Connection<'_> {
 }
 
 impl Sql for Connection<'_> {
-    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
-        self.run(sql, params, |tx, statement, params| {
-            tx.execute(statement, params)
-        })
-    }
-
     fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError> {
         let rows = self.run(sql, params, |tx, statement, params| {
             tx.query(statement, params)
@@ -316,11 +310,17 @@ impl Sql for Connection<'_> {
             .map(|row| (0..row.len()).map(|i| cell(row, i)).collect())
             .collect()
     }
+}
+
+impl SqlWrite for Connection<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
+        self.run(sql, params, |tx, statement, params| {
+            tx.execute(statement, params)
+        })
+    }
 
     fn commit(&mut self) -> Result<(), ServerError> {
         let tx = self.tx.take().ok_or(ServerError::Internal)?;
         Ok(tx.commit()?)
     }
 }
-
-impl SqlWrite for Connection<'_> {}

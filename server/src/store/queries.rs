@@ -351,6 +351,6 @@ impl<S: SqlWrite + ?Sized> Writes for S {
     }
 
     fn commit(&mut self) -> Result<(), ServerError> {
-        Sql::commit(self)
+        SqlWrite::commit(self)
     }
 }

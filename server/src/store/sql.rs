@@ -1,4 +1,5 @@
-//! What both databases are asked, at its smallest: run a statement, read rows. The
+//! What both databases are asked, at its smallest: read rows, and in a write run a
+//! statement and commit. The
 //! statements themselves are written once ([`super::queries`]), in the SQL both
 //! databases speak, with `$1`-style parameters (to SQLite, named parameters numbered in
 //! the order they first appear, which every statement keeps).
@@ -71,19 +72,22 @@ impl Cell {
     }
 }
 
-/// A transaction of either database, as [`super::queries`] uses it.
+/// A transaction of either database, as [`super::queries`] reads through it.
 pub(super) trait Sql {
-    /// Runs a statement; the rows it changed.
-    ///
-    /// # Errors
-    /// The database fails.
-    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError>;
-
     /// Runs a query; its rows.
     ///
     /// # Errors
     /// The database fails.
     fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError>;
+}
+
+/// A transaction that may write: the store hands out only these as [`super::Writes`].
+pub(super) trait SqlWrite: Sql {
+    /// Runs a statement; the rows it changed.
+    ///
+    /// # Errors
+    /// The database fails.
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError>;
 
     /// Commits; nothing may follow.
     ///
@@ -91,6 +95,3 @@ pub(super) trait Sql {
     /// The commit fails.
     fn commit(&mut self) -> Result<(), ServerError>;
 }
-
-/// A transaction that may write: the store hands out only these as [`super::Writes`].
-pub(super) trait SqlWrite: Sql {}

@@ -192,13 +192,6 @@ impl rusqlite::ToSql for Param<'_> {
     }
 }
 
-fn execute(connection: &Connection, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
-    let changed = connection
-        .prepare_cached(sql)?
-        .execute(rusqlite::params_from_iter(params))?;
-    Ok(u64::try_from(changed).unwrap_or(u64::MAX))
-}
-
 fn rows(
     connection: &Connection,
     sql: &str,
@@ -222,17 +215,8 @@ fn rows(
 }
 
 impl Sql for Reader<'_> {
-    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
-        execute(self.0, sql, params)
-    }
-
     fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError> {
         rows(self.0, sql, params)
-    }
-
-    fn commit(&mut self) -> Result<(), ServerError> {
-        // A reader reads outside any transaction: there is nothing to commit.
-        Ok(())
     }
 }
 
@@ -244,12 +228,18 @@ impl Writer<'_> {
 }
 
 impl Sql for Writer<'_> {
-    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
-        execute(self.connection()?, sql, params)
-    }
-
     fn rows(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, ServerError> {
         rows(self.connection()?, sql, params)
+    }
+}
+
+impl SqlWrite for Writer<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, ServerError> {
+        let changed = self
+            .connection()?
+            .prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(params))?;
+        Ok(u64::try_from(changed).unwrap_or(u64::MAX))
     }
 
     fn commit(&mut self) -> Result<(), ServerError> {
@@ -258,5 +248,3 @@ impl Sql for Writer<'_> {
         Ok(())
     }
 }
-
-impl SqlWrite for Writer<'_> {}
