@@ -11,7 +11,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::postgres::{Cluster, database};
-use common::{Db, OK, Server, UNAUTHENTICATED, auth, folder, token};
+use common::{Db, OK, Server, UNAUTHENTICATED, auth, code, folder, token};
 
 /// Three servers on one new database of `cluster`.
 fn three(cluster: &Cluster, name: &str) -> (Vec<Server>, String) {
@@ -20,12 +20,6 @@ fn three(cluster: &Cluster, name: &str) -> (Vec<Server>, String) {
         .map(|i| Server::start_on(&folder(&format!("{name}-{i}")), &url, &[]))
         .collect();
     (servers, url)
-}
-
-/// The Enswitch code of an envelope's first response.
-fn code(envelope: &str) -> String {
-    let json: serde_json::Value = serde_json::from_str(envelope).expect(envelope);
-    json["responses"][0]["code"].as_str().unwrap().to_owned()
 }
 
 /// The audit rows of person `id`, oldest first, as JSON.

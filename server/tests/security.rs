@@ -8,18 +8,11 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{NOT_FOUND, OK, Server, UNAUTHENTICATED, auth, folder, token};
+use common::{NOT_FOUND, OK, Server, UNAUTHENTICATED, auth, code, folder, token};
 use enswitch_people_server::auth::{Cost, Hasher};
 
 const PEOPLE_UPDATE: &str = "/api/json/people/update/";
 const FORM: &str = "application/x-www-form-urlencoded";
-
-/// The Enswitch code of an envelope's first response.
-#[track_caller]
-fn code(envelope: &str) -> String {
-    let json: serde_json::Value = serde_json::from_str(envelope).expect(envelope);
-    json["responses"][0]["code"].as_str().unwrap().to_owned()
-}
 
 /// A stored column of person `id`.
 fn stored(server: &Server, column: &str, id: u64) -> String {

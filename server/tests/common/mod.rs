@@ -257,6 +257,13 @@ pub const NOT_PERMITTED: &str =
     r#"{"responses":[{"code":"402","key":"","message":"Your role does not allow this."}]}"#;
 pub const NOT_FOUND: &str = r#"{"responses":[{"code":"404","key":"id","message":"The person does not exist, or you do not have permission to update them."}]}"#;
 
+/// The Enswitch code of an envelope's first response.
+#[track_caller]
+pub fn code(envelope: &str) -> String {
+    let json: serde_json::Value = serde_json::from_str(envelope).expect(envelope);
+    json["responses"][0]["code"].as_str().unwrap().to_owned()
+}
+
 pub fn auth(username: &str) -> String {
     format!("auth_username={username}&auth_password={username}-password")
 }
