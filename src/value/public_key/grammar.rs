@@ -263,6 +263,11 @@ mod tests {
         reads(&[&k, &u], Ok(&[&k, &u]));
         let (k5, s5, sub5) = (key(5), signature(5), subkey(5));
         reads(&[&k5, &u, &s5, &sub5, &s5], Ok(&[&k5, &u, &s5, &sub5, &s5]));
+        // A user attribute's subpackets are read: one running past its body.
+        reads(
+            &[&k, &u, &s, &packet(17, &[3, 1, 0xAA]), &s],
+            Err(E::Truncated),
+        );
 
         // No user ID.
         reads(&[&k], Err(E::NoUserId));
@@ -317,6 +322,8 @@ mod tests {
             &[&marker, &k, &trust, &u, &s, &padding, &experimental],
             Ok(&[&k, &u, &s]),
         );
+        // What comes before the first skipped packet is kept too.
+        reads(&[&k, &marker, &u, &s], Ok(&[&k, &u, &s]));
         reads(&[&marker, &padding], Err(E::Empty));
     }
 

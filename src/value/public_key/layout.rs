@@ -423,9 +423,14 @@ mod tests {
 
     /// A v6 signature with the SHA2-256 salt.
     fn v6_signature(fields: &[u8]) -> Vec<u8> {
+        v6_salted(8, 16, fields)
+    }
+
+    /// A v6 signature by the hash algorithm `hash` with a salt of `size` octets.
+    fn v6_salted(hash: u8, size: u8, fields: &[u8]) -> Vec<u8> {
         [
-            &[6, 0x1F, 27, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0xAB, 0xCD, 16][..],
-            &[7; 16],
+            &[6, 0x1F, 27, hash, 0, 0, 0, 0, 0, 0, 0, 0, 0xAB, 0xCD, size][..],
+            &vec![7; usize::from(size)],
             fields,
         ]
         .concat()
@@ -482,19 +487,27 @@ mod tests {
         reads_signature(&v4_signature(27, &[], &[0; 65]), V4, Err(E::Padded));
         reads_signature(&v4_signature(1, &[9, 16, 1], &MPI), V4, Err(E::Truncated));
         reads_signature(&v4_signature(1, &[0], &MPI), V4, Err(E::Truncated));
-        // Algorithms that do not sign, and v6 salts that do not fit the hash.
+        // Algorithms that do not sign (v6 salts: `v6_salt_sizes_by_hash`).
         reads_signature(&v4_signature(2, &[], &MPI), V4, Err(E::UnknownAlgorithm));
         reads_signature(
             &v4_signature(16, &[], &[MPI, MPI].concat()),
             V4,
             Err(E::UnknownAlgorithm),
         );
-        let mut salt = v6_signature(&[0; 64]);
-        salt[14] = 15;
-        reads_signature(&salt, V6, Err(E::UnknownHash));
-        let mut hash = v6_signature(&[0; 64]);
-        hash[3] = 2; // SHA-1: no v6 salt size
-        reads_signature(&hash, V6, Err(E::UnknownHash));
+    }
+
+    #[test]
+    fn v6_salt_sizes_by_hash() {
+        // RFC 9580 table 23: each hash with its salt size, and no other size.
+        for (hash, size) in [(8, 16), (9, 24), (10, 32), (11, 16), (12, 16), (14, 32)] {
+            reads_signature(&v6_salted(hash, size, &[0; 64]), V6, Ok(()));
+            let other = v6_salted(hash, size + 8, &[0; 64]);
+            reads_signature(&other, V6, Err(E::UnknownHash));
+        }
+        // MD5, SHA-1, RIPEMD-160 and the reserved 13 have no v6 salt size.
+        for hash in [1, 2, 3, 13] {
+            reads_signature(&v6_salted(hash, 16, &[0; 64]), V6, Err(E::UnknownHash));
+        }
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub(super) fn variable_length(input: &[u8]) -> Result<(u32, &[u8]), PacketError>
     match input {
         [first @ 0..=191, rest @ ..] => Ok((u32::from(*first), rest)),
         [first @ 192..=254, second, rest @ ..] => {
-            let length = ((u32::from(*first) - 192) << 8 | u32::from(*second)) + 192;
+            let length = ((u32::from(*first) - 192) << 8) + u32::from(*second) + 192;
             Ok((length, rest))
         }
         [255, a, b, c, d, rest @ ..] => Ok((u32::from_be_bytes([*a, *b, *c, *d]), rest)),
