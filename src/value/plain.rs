@@ -49,7 +49,8 @@ pub(crate) fn check_raw_length(s: &str, max: usize) -> Result<(), ErrorKind> {
 /// character past `max`; the quick check runs only on a value of at most `max`
 /// characters (a longer one that is NFC already is too long, which normalizing finds
 /// at that character). So the work is bounded by what the value may become, not by
-/// what was sent, and a value given back has at most `max` characters.
+/// what was sent, and a value given back has at most `max` characters unless it is
+/// ASCII (given back as it is: the caller counts its bytes).
 pub(crate) fn nfc(s: &str, max: usize, max_marks: usize) -> Result<Cow<'_, str>, ErrorKind> {
     if s.is_ascii() {
         return Ok(Cow::Borrowed(s));
@@ -451,6 +452,12 @@ mod tests {
         // 64 characters once composed, 128 before.
         plain(&"e\u{301}".repeat(64), 64, Ok(&"é".repeat(64)));
         plain(&"é".repeat(65), 64, Err(ErrorKind::TooLong { max: 64 }));
+        // A value in NFC is read in order, its characters before its marks, whether
+        // its bytes are within the limit or only its characters (84 bytes, 42
+        // characters).
+        let marked = format!("a{}\u{E000}", "\u{317}".repeat(40));
+        plain(&marked, 84, invisible(42));
+        plain(&marked, 50, invisible(42));
     }
 
     #[test]
